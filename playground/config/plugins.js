@@ -1,0 +1,23 @@
+const path = require('path');
+
+module.exports = ({ env }) => ({
+  imbachat: {
+    enabled: true,
+    // The plugin from this repository (its dist/, so `npm run build` first; `npm start` does).
+    // Strapi runs this file from playground/dist/config, three levels below the repository.
+    resolve: path.resolve(__dirname, '..', '..', '..'),
+    // Anything set here is locked in the admin page. Unset env vars leave the admin in charge.
+    config: {
+      widgetId: env('IMBACHAT_WIDGET_ID'),
+      apiLogin: env('IMBACHAT_API_LOGIN'),
+      apiPassword: env('IMBACHAT_API_PASSWORD'),
+      secretKey: env('IMBACHAT_SECRET_KEY'),
+      tokenTtlSeconds: env('IMBACHAT_TOKEN_TTL'),
+      nameField: env('IMBACHAT_NAME_FIELD'),
+      avatarField: env('IMBACHAT_AVATAR_FIELD'),
+    },
+  },
+  'users-permissions': {
+    config: { jwtSecret: env('JWT_SECRET', 'playground-users-permissions-jwt-secret') },
+  },
+});

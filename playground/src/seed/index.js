@@ -1,0 +1,105 @@
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+// Demo values for a playground only: never use them on a real site.
+const ADMIN = { email: 'admin@example.com', password: 'Imbachat-admin-1', firstname: 'Ada', lastname: 'Admin' };
+const USER_PASSWORD = 'Imbachat-user-1';
+const SITE_USERS = [
+  { username: 'alice', email: 'alice@example.com', displayName: 'Alice Liddell', avatar: 'alice.png' },
+  { username: 'bob', email: 'bob@example.com', displayName: 'Bob Builder' },
+  { username: 'carol', email: 'carol@example.com' },
+  { username: 'mallory', email: 'mallory@example.com', displayName: 'Mallory (blocked)', blocked: true },
+];
+const DEMO_SETTINGS = {
+  widgetId: 'demo-widget',
+  apiLogin: 'imbachat',
+  apiPassword: 'imbachat-demo-password',
+  secretKey: 'imbachat-demo-secret-key-change-me-0123456789',
+  nameField: 'displayName',
+  avatarField: 'avatar',
+  profileUrlTemplate: 'http://localhost:1337/members/{username}/',
+};
+
+const uploadAvatar = async (strapi, file) => {
+  // The upload plugin may move its input, so it gets a copy.
+  const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'imbachat-seed-')), file);
+  fs.copyFileSync(path.join(strapi.dirs.app.root, 'src', 'seed', file), copy);
+  const [uploaded] = await strapi
+    .plugin('upload')
+    .service('upload')
+    .upload({
+      data: { fileInfo: { name: file, alternativeText: 'Avatar' } },
+      files: { filepath: copy, originalFilename: file, mimetype: 'image/png', size: fs.statSync(copy).size },
+    });
+  return uploaded.id;
+};
+
+const seedAdmin = async (strapi) => {
+  const superAdmin = await strapi.service('admin::role').getSuperAdmin();
+  await strapi.service('admin::user').create({ ...ADMIN, isActive: true, roles: [superAdmin.id] });
+};
+
+const seedSiteUsers = async (strapi) => {
+  const role = await strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } });
+  const users = strapi.plugin('users-permissions').service('user');
+  for (const { avatar, ...user } of SITE_USERS) {
+    await users.add({
+      ...user,
+      password: USER_PASSWORD,
+      provider: 'local',
+      confirmed: true,
+      blocked: user.blocked === true,
+      role: role.id,
+      avatar: avatar ? await uploadAvatar(strapi, avatar) : undefined,
+    });
+  }
+};
+
+const seedSettings = async (strapi) => {
+  const settings = strapi.plugin('imbachat').service('settings');
+  const locked = new Set(settings.lockedKeys());
+  const unlocked = Object.fromEntries(Object.entries(DEMO_SETTINGS).filter(([key]) => !locked.has(key)));
+  await settings.update(unlocked);
+};
+
+const printWelcome = async (strapi) => {
+  const base = strapi.config.get('server.url') || `http://localhost:${strapi.config.get('server.port')}`;
+  const { apiLogin, apiPassword } = await strapi.plugin('imbachat').service('settings').get();
+  const api = `${base}/api/imbachat`;
+  const lines = [
+    '',
+    '  ImbaChat playground',
+    `  Admin panel       ${base}/admin`,
+    `  Admin login       ${ADMIN.email} / ${ADMIN.password}`,
+    `  Site users        ${SITE_USERS.map((u) => u.username).join(', ')} (password ${USER_PASSWORD}; mallory is blocked)`,
+    `  Users info URL    ${api}/v1/users`,
+    `  Search URL        ${api}/v1/search`,
+    `  Login check URL   ${api}/v1/auth_users`,
+    `  Version URL       ${api}/v1`,
+    `  Chat token        ${api}/token   (Authorization: Bearer <users-permissions JWT>)`,
+    `  Widget            ${api}/widget`,
+    '',
+    '  Try it:',
+    `    curl -u '${apiLogin}:${apiPassword}' '${api}/v1/users?user_ids=1,2,3'`,
+    '',
+  ];
+  console.log(lines.join('\n'));
+};
+
+/** Fills an empty database with an admin, site users and demo settings, then says where to go. */
+const seedPlayground = async (strapi) => {
+  const fresh = (await strapi.db.query('admin::user').count()) === 0;
+  if (fresh) {
+    await seedAdmin(strapi);
+    await seedSiteUsers(strapi);
+    await seedSettings(strapi);
+    strapi.log.info('[playground] seeded an admin, site users and demo ImbaChat settings');
+  }
+  // After Strapi's own start-up banner, so this is the last thing on screen.
+  strapi.server.httpServer.once('listening', () =>
+    setTimeout(() => printWelcome(strapi).catch(strapi.log.error), 500)
+  );
+};
+
+module.exports = { seedPlayground, ADMIN, USER_PASSWORD, SITE_USERS, DEMO_SETTINGS };

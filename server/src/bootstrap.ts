@@ -1,0 +1,20 @@
+import type { Core } from '@strapi/strapi';
+import { ACTION_DEFINITIONS } from './permissions';
+import { getService } from './utils/get-service';
+
+export default async ({ strapi }: { strapi: Core.Strapi }) => {
+  await strapi.service('admin::permission').actionProvider.registerMany(ACTION_DEFINITIONS);
+
+  // Field names from config/plugins can only be checked once the user model is loaded.
+  const settings = getService(strapi, 'settings');
+  const locked = await settings.get();
+  const lockedKeys = settings.lockedKeys();
+  try {
+    getService(strapi, 'userFields').assertUsable({
+      nameField: lockedKeys.includes('nameField') ? locked.nameField : undefined,
+      avatarField: lockedKeys.includes('avatarField') ? locked.avatarField : undefined,
+    });
+  } catch (error) {
+    throw new Error(`[imbachat] config/plugins: imbachat.config.${(error as Error).message}`);
+  }
+};

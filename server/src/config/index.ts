@@ -1,0 +1,70 @@
+import { yup } from '@strapi/utils';
+import { SETTING_KEYS, SETTING_SCHEMAS, isSettingKey, type Settings } from '../validation/settings';
+
+export interface ThrottleRule {
+  /** Failed attempts allowed within the window; the next one answers 429. */
+  max: number;
+  windowSeconds: number;
+}
+
+/**
+ * `config/plugins` → `imbachat.config`. A setting given here is locked: it wins over the
+ * value saved in the admin, and the admin page shows it read-only.
+ */
+export interface PluginConfig extends Partial<Settings> {
+  throttle: { basicAuth: ThrottleRule; authUsers: ThrottleRule };
+  /** How long one instance may serve settings it read from the database. */
+  settingsCacheMs: number;
+}
+
+const OPERATIONAL_KEYS = ['throttle', 'settingsCacheMs'] as const;
+
+const throttleRule = yup
+  .object({
+    max: yup.number().integer().min(1).max(1_000_000).required(),
+    windowSeconds: yup.number().integer().min(1).max(86_400).required(),
+  })
+  .noUnknown(true, '${path} has an unknown key: ${unknown}');
+
+const operationalSchemas = {
+  throttle: yup
+    .object({ basicAuth: throttleRule, authUsers: throttleRule })
+    .noUnknown(true, '${path} has an unknown key: ${unknown}'),
+  settingsCacheMs: yup.number().integer().min(0).max(60_000),
+};
+
+const defaultConfig: PluginConfig = {
+  throttle: {
+    basicAuth: { max: 50, windowSeconds: 900 },
+    authUsers: { max: 10, windowSeconds: 900 },
+  },
+  settingsCacheMs: 1000,
+};
+
+/** A config value that counts as "not set", so the admin's stored value is used. */
+export const isUnset = (value: unknown) => value === undefined || value === null || value === '';
+
+const fail = (key: string, reason: string): never => {
+  throw new Error(`[imbachat] config/plugins: imbachat.config.${key} ${reason}`);
+};
+
+const validator = (config: Record<string, unknown>) => {
+  for (const [key, value] of Object.entries(config ?? {})) {
+    let schema: yup.AnySchema | undefined;
+    if (isSettingKey(key)) {
+      if (isUnset(value)) continue;
+      schema = SETTING_SCHEMAS[key];
+    } else if ((OPERATIONAL_KEYS as readonly string[]).includes(key)) {
+      schema = operationalSchemas[key as (typeof OPERATIONAL_KEYS)[number]];
+    } else {
+      fail(key, `is not a known key. Known keys: ${[...SETTING_KEYS, ...OPERATIONAL_KEYS].join(', ')}`);
+    }
+    try {
+      schema!.validateSync(value, { strict: false });
+    } catch (error) {
+      fail(key, `is invalid: ${(error as Error).message.replace(/^this\b/, 'the value')}`);
+    }
+  }
+};
+
+export default { default: defaultConfig, validator };

@@ -1,0 +1,67 @@
+import type { Core } from '@strapi/strapi';
+import type { Context } from 'koa';
+import { errors } from '@strapi/utils';
+import { version as pluginVersion } from '../../../package.json';
+import { API_VERSION, SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX, SEARCH_TERM_MAX_LENGTH } from '../constants';
+import { sendChatError } from '../utils/chat-error';
+import { getService } from '../utils/get-service';
+import { parseUserIds } from '../utils/parse-user-ids';
+import { publicBaseUrl } from '../utils/public-url';
+import { bodyObject, firstPresent, optionalString } from '../utils/request-input';
+
+const LOGIN_MAX_LENGTH = 255;
+const PASSWORD_MAX_LENGTH = 1024;
+
+const parseLimit = (value: unknown): number => {
+  const text = optionalString(value, 'limit', 10);
+  if (text === undefined || text === '') return SEARCH_LIMIT_DEFAULT;
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new errors.ValidationError('limit must be a positive whole number');
+  return Math.min(Number(text), SEARCH_LIMIT_MAX);
+};
+
+/** The routes ImbaChat's chat server calls (behind the basic-auth middleware). */
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  version(ctx: Context) {
+    ctx.body = { version: API_VERSION, type: 'Strapi plugin', plugin: pluginVersion };
+  },
+
+  async usersInfo(ctx: Context) {
+    const raw =
+      ctx.params.ids ??
+      firstPresent(ctx.query, ['user_ids', 'ids']) ??
+      firstPresent(bodyObject(ctx.request.body), ['user_ids', 'users']);
+    const { idSeparator } = await getService(strapi, 'settings').get();
+    const ids = parseUserIds(raw, idSeparator);
+    ctx.body = await getService(strapi, 'users').findByIds(ids, publicBaseUrl(strapi, ctx.origin));
+  },
+
+  async search(ctx: Context) {
+    const term = optionalString(ctx.params.key ?? ctx.query.q, 'q', SEARCH_TERM_MAX_LENGTH) ?? '';
+    const limit = parseLimit(ctx.query.limit);
+    const data = await getService(strapi, 'users').search(term.trim(), limit, publicBaseUrl(strapi, ctx.origin));
+    ctx.body = { code: 200, version: API_VERSION, data };
+  },
+
+  async authUsers(ctx: Context) {
+    const body = bodyObject(ctx.request.body);
+    const login = optionalString(firstPresent(body, ['login', 'username', 'identifier', 'email']), 'login', LOGIN_MAX_LENGTH);
+    const password = optionalString(body.password, 'password', PASSWORD_MAX_LENGTH);
+    if (!login || !password) throw new errors.ValidationError('login and password are required');
+
+    const throttle = getService(strapi, 'throttle');
+    const throttleKey = login.trim().toLowerCase();
+    const retryAfter = throttle.retryAfter('authUsers', throttleKey);
+    if (retryAfter > 0) {
+      return sendChatError(ctx, 429, 'Too many failed attempts for this login, try again later', {
+        'Retry-After': String(retryAfter),
+      });
+    }
+    const user = await getService(strapi, 'users').checkLogin(login, password);
+    if (!user) {
+      throttle.recordFailure('authUsers', throttleKey);
+      return sendChatError(ctx, 403, 'Invalid login or password');
+    }
+    throttle.reset('authUsers', throttleKey);
+    ctx.body = user;
+  },
+});

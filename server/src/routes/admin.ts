@@ -1,0 +1,15 @@
+import { ACTIONS } from '../permissions';
+
+const allowed = (action: string) => ({
+  policies: [{ name: 'admin::hasPermissions', config: { actions: [action] } }],
+});
+
+// Served under /imbachat with an admin JWT.
+export default {
+  type: 'admin',
+  routes: [
+    { method: 'GET', path: '/settings', handler: 'settings.find', config: allowed(ACTIONS.read) },
+    { method: 'PUT', path: '/settings', handler: 'settings.update', config: allowed(ACTIONS.update) },
+    { method: 'POST', path: '/settings/test', handler: 'settings.test', config: allowed(ACTIONS.update) },
+  ],
+};

@@ -1,0 +1,40 @@
+import jwt from 'jsonwebtoken';
+import type { Settings } from '../validation/settings';
+
+export interface ChatTokenGrant {
+  token: string;
+  user_id: number;
+  expires_at: number;
+  widget_id: string;
+  script_url: string;
+}
+
+export interface WidgetInfo {
+  widget_id: string;
+  script_url: string;
+}
+
+/** The widget script's URL: the template with `{widgetId}` filled in. */
+export const widgetInfo = (settings: Pick<Settings, 'widgetId' | 'widgetScriptUrl'>): WidgetInfo => ({
+  widget_id: settings.widgetId,
+  script_url: settings.widgetScriptUrl.split('{widgetId}').join(encodeURIComponent(settings.widgetId)),
+});
+
+/**
+ * Chat tokens as ImbaChat checks them: HS256 over exactly `{exp, user_id}`, signed with the
+ * widget's Secret key.
+ */
+const chatTokenService = () => ({
+  widgetInfo,
+
+  issue(userId: number, settings: Settings, nowMs = Date.now()): ChatTokenGrant {
+    const exp = Math.floor(nowMs / 1000) + settings.tokenTtlSeconds;
+    const token = jwt.sign({ exp, user_id: userId }, settings.secretKey, {
+      algorithm: 'HS256',
+      noTimestamp: true,
+    });
+    return { token, user_id: userId, expires_at: exp, ...widgetInfo(settings) };
+  },
+});
+
+export default chatTokenService;

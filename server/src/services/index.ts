@@ -1,0 +1,8 @@
+import settings from './settings';
+import userFields from './user-fields';
+import users from './users';
+import chatToken from './chat-token';
+import throttle from './throttle';
+import apiTest from './api-test';
+
+export default { settings, userFields, users, chatToken, throttle, apiTest };

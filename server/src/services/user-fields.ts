@@ -1,0 +1,103 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { USER_UID } from '../constants';
+import type { Settings, SettingsUpdate } from '../validation/settings';
+
+type Attribute = { type: string; private?: boolean; multiple?: boolean };
+
+/** Never shown to the chat server, whatever the schema says about them. */
+const PRIVATE_FIELDS = new Set(['password', 'resetPasswordToken', 'confirmationToken', 'provider', 'email']);
+const NAME_TYPES = new Set(['string', 'text', 'uid', 'enumeration']);
+const AVATAR_URL_TYPES = new Set(['string', 'text']);
+
+export interface UserFieldPlan {
+  /** Attribute read as the user's `name`; `username` when the setting is unusable. */
+  name: string;
+  avatar: { field: string; kind: 'media' | 'url' } | null;
+}
+
+export interface UserFieldChoice {
+  name: string;
+  type: string;
+}
+
+/**
+ * Which attributes of the users-permissions user may serve as a chat name or avatar.
+ * The schema is the site's own (it may add `displayName` or `avatar`), so this is read from the model.
+ */
+const userFieldsService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const attributes = () => strapi.getModel(USER_UID).attributes as Record<string, Attribute>;
+  const isPublic = (name: string, attribute: Attribute) => !PRIVATE_FIELDS.has(name) && attribute.private !== true;
+
+  const nameChoices = (): UserFieldChoice[] =>
+    Object.entries(attributes())
+      .filter(([name, a]) => isPublic(name, a) && NAME_TYPES.has(a.type))
+      .map(([name, a]) => ({ name, type: a.type }));
+
+  const avatarKind = (name: string): 'media' | 'url' | null => {
+    const attribute = attributes()[name];
+    if (!attribute || !isPublic(name, attribute)) return null;
+    if (attribute.type === 'media' && attribute.multiple !== true) return 'media';
+    return AVATAR_URL_TYPES.has(attribute.type) ? 'url' : null;
+  };
+
+  const avatarChoices = (): UserFieldChoice[] =>
+    Object.entries(attributes())
+      .filter(([name]) => avatarKind(name) !== null)
+      .map(([name, a]) => ({ name, type: a.type }));
+
+  const warned = new Set<string>();
+  const warnOnce = (message: string) => {
+    if (warned.has(message)) return;
+    warned.add(message);
+    strapi.log.warn(`[imbachat] ${message}`);
+  };
+
+  return {
+    choices() {
+      return { nameField: nameChoices(), avatarField: avatarChoices() };
+    },
+
+    /** Throws a ValidationError when nameField or avatarField names no usable attribute. */
+    assertUsable(update: Pick<SettingsUpdate, 'nameField' | 'avatarField'>) {
+      const problems: { path: string[]; message: string; name: string }[] = [];
+      const { nameField, avatarField } = update;
+      if (nameField && !nameChoices().some((choice) => choice.name === nameField)) {
+        problems.push({
+          path: ['nameField'],
+          message: `nameField: "${nameField}" is not a public text attribute of the user model`,
+          name: 'ValidationError',
+        });
+      }
+      if (avatarField && avatarKind(avatarField) === null) {
+        problems.push({
+          path: ['avatarField'],
+          message: `avatarField: "${avatarField}" is not a single media or URL text attribute of the user model`,
+          name: 'ValidationError',
+        });
+      }
+      if (problems.length > 0) {
+        throw new errors.ValidationError(problems.map((p) => p.message).join('; '), { errors: problems });
+      }
+    },
+
+    /** Resolves the settings to attributes, falling back (with one warning) when the schema changed. */
+    plan(settings: Pick<Settings, 'nameField' | 'avatarField'>): UserFieldPlan {
+      let name = settings.nameField;
+      if (name !== 'username' && !nameChoices().some((choice) => choice.name === name)) {
+        warnOnce(`nameField "${name}" is no longer a public text attribute of the user model; using username`);
+        name = 'username';
+      }
+      let avatar: UserFieldPlan['avatar'] = null;
+      if (settings.avatarField) {
+        const kind = avatarKind(settings.avatarField);
+        if (kind) avatar = { field: settings.avatarField, kind };
+        else warnOnce(`avatarField "${settings.avatarField}" is no longer a media or URL attribute; avatars are left out`);
+      }
+      return { name, avatar };
+    },
+  };
+};
+
+export default userFieldsService;
+export type UserFieldsService = ReturnType<typeof userFieldsService>;

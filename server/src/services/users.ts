@@ -1,0 +1,119 @@
+import type { Core } from '@strapi/strapi';
+import { USER_UID } from '../constants';
+import { getService } from '../utils/get-service';
+import { chatUserColumns, toChatUser, type ChatUser, type ChatUserContext, type UserRow } from '../utils/chat-user';
+import type { SearchMode } from '../validation/settings';
+
+/** Rows created without `blocked` hold NULL, which `blocked = false` would not match. */
+const NOT_BLOCKED = { $or: [{ blocked: false }, { blocked: { $null: true } }] };
+
+const SEARCH_OPERATORS: Record<SearchMode, string> = {
+  contains: '$containsi',
+  prefix: '$startsWithi',
+  exact: '$eqi',
+};
+
+// A bcrypt hash of a random, discarded password: checking against it costs what a real check costs,
+// so an unknown login takes as long to refuse as a wrong password.
+const DUMMY_PASSWORD_HASH = '$2a$10$Fn7jv1Lxcgh3fFn2bqnJxOphLKKO4CXgLzTPRPPRJwERbD4X4sQbG';
+
+export type SiteUserCheck = { ok: true; id: number } | { ok: false; status: 401 | 403; reason: string };
+
+/** Site users (users-permissions) as the chat sees them. Knows nothing of HTTP. */
+const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const users = () => strapi.db.query(USER_UID);
+
+  const context = async (baseUrl: string): Promise<ChatUserContext> => {
+    const settings = await getService(strapi, 'settings').get();
+    return { settings, fields: getService(strapi, 'userFields').plan(settings), baseUrl };
+  };
+
+  const query = (ctx: ChatUserContext) => ({
+    select: chatUserColumns(ctx),
+    populate: ctx.fields.avatar?.kind === 'media' ? { [ctx.fields.avatar.field]: { select: ['url'] } } : undefined,
+  });
+
+  const emailConfirmationRequired = async () => {
+    const advanced = (await strapi
+      .store({ type: 'plugin', name: 'users-permissions', key: 'advanced' })
+      .get({})) as { email_confirmation?: boolean } | null;
+    return advanced?.email_confirmation === true;
+  };
+
+  return {
+    /** Users by id, in the order asked, each once; unknown and blocked users are left out. */
+    async findByIds(ids: number[], baseUrl: string): Promise<ChatUser[]> {
+      if (ids.length === 0) return [];
+      const ctx = await context(baseUrl);
+      const rows = (await users().findMany({
+        ...query(ctx),
+        where: { $and: [{ id: { $in: ids } }, NOT_BLOCKED] },
+      })) as UserRow[];
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.flatMap((id) => {
+        const row = byId.get(id);
+        return row ? [toChatUser(row, ctx)] : [];
+      });
+    },
+
+    /** Users whose name, username or email matches the term per the search mode. */
+    async search(term: string, limit: number, baseUrl: string): Promise<ChatUser[]> {
+      if (term === '') return [];
+      const ctx = await context(baseUrl);
+      const operator = SEARCH_OPERATORS[ctx.settings.searchMode];
+      const fields = [...new Set([ctx.fields.name, 'username', 'email'])];
+      const rows = (await users().findMany({
+        ...query(ctx),
+        where: { $and: [NOT_BLOCKED, { $or: fields.map((field) => ({ [field]: { [operator]: term } })) }] },
+        orderBy: { id: 'asc' },
+        limit,
+      })) as UserRow[];
+      return rows.map((row) => toChatUser(row, ctx));
+    },
+
+    /**
+     * The chat server's login check: a local account that is not blocked (and confirmed, where
+     * Strapi requires it) whose password matches. Same matching as Strapi's own /auth/local.
+     */
+    async checkLogin(login: string, password: string): Promise<Pick<ChatUser, 'user_id' | 'name'> | null> {
+      const ctx = await context('');
+      const select = [...new Set(['id', 'username', 'password', 'blocked', 'confirmed', ctx.fields.name])];
+      const row = (await users().findOne({
+        select,
+        where: { provider: 'local', $or: [{ email: login.toLowerCase() }, { username: login }] },
+      })) as (UserRow & { password?: string; blocked?: boolean; confirmed?: boolean }) | null;
+      const upUsers = strapi.plugin('users-permissions').service('user');
+      const passwordOk = await upUsers.validatePassword(password, row?.password || DUMMY_PASSWORD_HASH);
+      if (!row || !row.password || !passwordOk || row.blocked === true) return null;
+      if (row.confirmed !== true && (await emailConfirmationRequired())) return null;
+      const { user_id, name } = toChatUser(row, { ...ctx, fields: { ...ctx.fields, avatar: null } });
+      return { user_id, name };
+    },
+
+    /** The site user behind a users-permissions access token, as Strapi's own auth strategy judges it. */
+    async fromAccessToken(accessToken: string): Promise<SiteUserCheck> {
+      let payload: { id?: unknown } | null;
+      try {
+        payload = await strapi.plugin('users-permissions').service('jwt').verify(accessToken);
+      } catch {
+        return { ok: false, status: 401, reason: 'Invalid or expired token' };
+      }
+      const id = Number(payload?.id);
+      if (!Number.isSafeInteger(id) || id < 1) return { ok: false, status: 401, reason: 'Invalid or expired token' };
+      const row = (await users().findOne({ select: ['id', 'blocked', 'confirmed'], where: { id } })) as {
+        id: number;
+        blocked?: boolean;
+        confirmed?: boolean;
+      } | null;
+      if (!row) return { ok: false, status: 401, reason: 'Invalid or expired token' };
+      if (row.blocked === true) return { ok: false, status: 403, reason: 'Your account has been blocked' };
+      if (row.confirmed !== true && (await emailConfirmationRequired())) {
+        return { ok: false, status: 403, reason: 'Your account email is not confirmed' };
+      }
+      return { ok: true, id: row.id };
+    },
+  };
+};
+
+export default usersService;
+export type UsersService = ReturnType<typeof usersService>;

@@ -1,0 +1,33 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export interface BasicCredentials {
+  login: string;
+  password: string;
+}
+
+const BASIC = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i;
+const MAX_HEADER_LENGTH = 4096;
+
+/** `Authorization: Basic base64(login:password)` → the two parts, or null when malformed. */
+export const parseBasicAuth = (header: unknown): BasicCredentials | null => {
+  if (typeof header !== 'string' || header.length > MAX_HEADER_LENGTH) return null;
+  const match = BASIC.exec(header);
+  if (!match) return null;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return null;
+  return { login: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+};
+
+// Comparing keyed digests makes the comparison's time independent of both length and content.
+const digestKey = randomBytes(32);
+const digest = (value: string) => createHmac('sha256', digestKey).update(value, 'utf8').digest();
+
+export const constantTimeEqual = (a: string, b: string): boolean => timingSafeEqual(digest(a), digest(b));
+
+/** The login compares case-insensitively (as ImbaChat's own plugins do), the password exactly. */
+export const credentialsMatch = (given: BasicCredentials, expected: BasicCredentials): boolean => {
+  const loginOk = constantTimeEqual(given.login.toLowerCase(), expected.login.toLowerCase());
+  const passwordOk = constantTimeEqual(given.password, expected.password);
+  return loginOk && passwordOk;
+};

@@ -1,0 +1,35 @@
+import type { Core } from '@strapi/strapi';
+
+/**
+ * The site's public address: Strapi's `server.url` when it is absolute, otherwise the
+ * request's origin (which honours `server.proxy` behind a proxy) plus a relative `server.url`.
+ */
+export const publicBaseUrl = (strapi: Core.Strapi, origin: string): string => {
+  const serverUrl = String(strapi.config.get('server.url', '') ?? '').replace(/\/+$/, '');
+  if (/^https?:\/\//i.test(serverUrl)) return serverUrl;
+  return origin + (serverUrl.startsWith('/') ? serverUrl : '');
+};
+
+/** Where Strapi serves content-API routes (`api.rest.prefix`, `/api` by default). */
+export const apiPrefix = (strapi: Core.Strapi): string =>
+  String(strapi.config.get('api.rest.prefix', '/api') ?? '/api').replace(/\/+$/, '');
+
+/** A media URL as the chat server needs it: upload providers give absolute URLs, the local one a path. */
+export const absoluteUrl = (url: string, baseUrl: string): string => {
+  if (/^https?:\/\//i.test(url)) return url;
+  if (url.startsWith('//')) return `${new URL(baseUrl).protocol}${url}`;
+  return baseUrl + (url.startsWith('/') ? url : `/${url}`);
+};
+
+/** The plugin's URLs as the outside world reaches them: pasted into the ImbaChat cabinet and the front end. */
+export const pluginEndpoints = (strapi: Core.Strapi, origin: string) => {
+  const base = `${publicBaseUrl(strapi, origin)}${apiPrefix(strapi)}/imbachat`;
+  return {
+    usersInfo: `${base}/v1/users`,
+    search: `${base}/v1/search`,
+    authUsers: `${base}/v1/auth_users`,
+    version: `${base}/v1`,
+    token: `${base}/token`,
+    widget: `${base}/widget`,
+  };
+};
