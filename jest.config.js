@@ -1,0 +1,9 @@
+/** Unit tests import the TypeScript sources; integration tests boot the playground on the built plugin. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: { warnOnly: false } }] },
+  testTimeout: 60_000,
+  maxWorkers: 2,
+};

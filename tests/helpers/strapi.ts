@@ -1,0 +1,175 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import type { Core } from '@strapi/strapi';
+
+export const PLAYGROUND = path.resolve(__dirname, '..', '..', 'playground');
+const USER_UID = 'plugin::users-permissions.user';
+
+/** Env vars the playground's config reads; each boot sets them afresh so suites never leak into each other. */
+const MANAGED_ENV = [
+  'IMBACHAT_WIDGET_ID',
+  'IMBACHAT_API_LOGIN',
+  'IMBACHAT_API_PASSWORD',
+  'IMBACHAT_SECRET_KEY',
+  'IMBACHAT_TOKEN_TTL',
+  'IMBACHAT_NAME_FIELD',
+  'IMBACHAT_AVATAR_FIELD',
+  'PUBLIC_URL',
+];
+
+export interface TestApp {
+  strapi: Core.Strapi;
+  /** supertest against the in-process HTTP server; every answer is kept for the leak check. */
+  http(): request.Agent;
+  responses: { status: number; text: string; headers: Record<string, string> }[];
+  dir: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  seed?: boolean;
+}
+
+/** Boots the playground in-process on a fresh SQLite file of its own. */
+export const startStrapi = async ({ env = {}, seed = false }: StartOptions = {}): Promise<TestApp> => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imbachat-test-'));
+  fs.mkdirSync(path.join(dir, 'public', 'uploads'), { recursive: true });
+  for (const key of MANAGED_ENV) delete process.env[key];
+  Object.assign(process.env, {
+    DATABASE_CLIENT: process.env.DATABASE_CLIENT ?? 'sqlite',
+    DATABASE_FILENAME: path.join(dir, 'data.db'),
+    PUBLIC_DIR: path.join(dir, 'public'),
+    IMBACHAT_PLAYGROUND_SEED: seed ? 'true' : 'false',
+    SERVE_ADMIN_PANEL: 'false',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    STRAPI_TELEMETRY_DISABLED: 'true',
+    BROWSER: 'none',
+    ...env,
+  });
+
+  const { createStrapi } = await import('@strapi/strapi');
+  const strapi = await createStrapi({ appDir: PLAYGROUND, distDir: path.join(PLAYGROUND, 'dist') }).load();
+  strapi.server.mount();
+
+  const responses: TestApp['responses'] = [];
+  const http = () => {
+    const agent = request.agent(strapi.server.httpServer);
+    agent.on('response', (res: request.Response) => {
+      responses.push({ status: res.status, text: res.text ?? '', headers: res.headers as Record<string, string> });
+    });
+    return agent;
+  };
+
+  return {
+    strapi,
+    http,
+    responses,
+    dir,
+    async close() {
+      await strapi.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+export const settingsService = (strapi: Core.Strapi) => strapi.plugin('imbachat').service('settings');
+
+export const configure = (strapi: Core.Strapi, values: Record<string, unknown>) => settingsService(strapi).update(values);
+
+let userCounter = 0;
+
+export interface SiteUserInput {
+  username?: string;
+  email?: string;
+  password?: string;
+  blocked?: boolean;
+  confirmed?: boolean;
+  displayName?: string | null;
+  avatar?: number;
+}
+
+/** A site user made the way Strapi makes them (hashed password, authenticated role). */
+export const createSiteUser = async (strapi: Core.Strapi, input: SiteUserInput = {}) => {
+  userCounter += 1;
+  const role = await strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } });
+  const username = input.username ?? `user${userCounter}`;
+  return strapi.plugin('users-permissions').service('user').add({
+    email: `${username.toLowerCase()}@example.test`,
+    password: 'Secret-pass-1',
+    provider: 'local',
+    confirmed: true,
+    blocked: false,
+    role: role.id,
+    ...input,
+    username,
+  }) as Promise<{ id: number; documentId: string; username: string; email: string }>;
+};
+
+/** Many site users at once, straight into the table (no relations needed for these tests). */
+export const insertSiteUsers = async (strapi: Core.Strapi, count: number, prefix = 'bulk') => {
+  const rows = Array.from({ length: count }, (_, i) => ({
+    username: `${prefix}${i}`,
+    email: `${prefix}${i}@example.test`,
+    provider: 'local',
+    confirmed: true,
+    blocked: false,
+  }));
+  for (let i = 0; i < rows.length; i += 500) {
+    await strapi.db.query(USER_UID).createMany({ data: rows.slice(i, i + 500) });
+  }
+  const created = await strapi.db.query(USER_UID).findMany({
+    select: ['id'],
+    where: { username: { $startsWith: prefix } },
+    orderBy: { id: 'asc' },
+  });
+  return created.map((row: { id: number }) => row.id);
+};
+
+/** Uploads an image through Strapi's upload plugin and returns the file. */
+export const uploadImage = async (strapi: Core.Strapi, file = path.join(PLAYGROUND, 'src', 'seed', 'alice.png')) => {
+  const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'imbachat-upload-')), path.basename(file));
+  fs.copyFileSync(file, copy);
+  const [uploaded] = await strapi
+    .plugin('upload')
+    .service('upload')
+    .upload({
+      data: { fileInfo: { name: path.basename(file) } },
+      files: { filepath: copy, originalFilename: path.basename(file), mimetype: 'image/png', size: fs.statSync(copy).size },
+    });
+  return uploaded as { id: number; url: string };
+};
+
+/** A users-permissions JWT, as the site's front end gets one from /api/auth/local. */
+export const siteUserJwt = (strapi: Core.Strapi, id: number): Promise<string> =>
+  Promise.resolve(strapi.plugin('users-permissions').service('jwt').issue({ id }));
+
+/** Counts the SQL statements run while `work` runs. */
+export const countQueries = async (strapi: Core.Strapi, work: () => Promise<unknown>) => {
+  let count = 0;
+  const listener = () => {
+    count += 1;
+  };
+  const knex = strapi.db.connection;
+  knex.on('query', listener);
+  try {
+    await work();
+  } finally {
+    knex.removeListener('query', listener);
+  }
+  return count;
+};
+
+export const basic = (login: string, password: string) =>
+  `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}`;
+
+/** Asserts that no answer this suite received carries one of the secrets. */
+export const expectNoSecretsIn = (app: TestApp, secrets: string[]) => {
+  expect(app.responses.length).toBeGreaterThan(0);
+  for (const response of app.responses) {
+    const seen = response.text + JSON.stringify(response.headers);
+    for (const secret of secrets) expect(seen).not.toContain(secret);
+  }
+};

@@ -1,0 +1,46 @@
+import { createHmac } from 'node:crypto';
+import chatTokenService, { widgetInfo } from '../../server/src/services/chat-token';
+import { DEFAULT_SETTINGS } from '../../server/src/validation/settings';
+
+const base64url = (value: Buffer | string) => Buffer.from(value).toString('base64url');
+const settings = { ...DEFAULT_SETTINGS, widgetId: 'w-42', secretKey: 'a-very-secret-key', tokenTtlSeconds: 600 };
+
+describe('chat token', () => {
+  const now = Date.UTC(2026, 0, 1, 12, 0, 0);
+  const grant = chatTokenService().issue(17, settings, now);
+  const [header, payload, signature] = grant.token.split('.');
+
+  it('has the header ImbaChat expects', () => {
+    expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toEqual({ alg: 'HS256', typ: 'JWT' });
+  });
+
+  it('carries exactly {exp, user_id}', () => {
+    expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toEqual({ exp: now / 1000 + 600, user_id: 17 });
+    expect(grant.expires_at).toBe(now / 1000 + 600);
+    expect(grant.user_id).toBe(17);
+  });
+
+  it('is signed with HMAC-SHA256 of the secret key over header.payload', () => {
+    const expected = base64url(createHmac('sha256', settings.secretKey).update(`${header}.${payload}`).digest());
+    expect(signature).toBe(expected);
+  });
+
+  it('does not verify with another key', () => {
+    const other = base64url(createHmac('sha256', 'another-key').update(`${header}.${payload}`).digest());
+    expect(signature).not.toBe(other);
+  });
+
+  it('answers the widget id and script URL with the token', () => {
+    expect(grant.widget_id).toBe('w-42');
+    expect(grant.script_url).toBe('https://api.imbachat.com/imbachat/v1/w-42/widget');
+  });
+});
+
+describe('widgetInfo', () => {
+  it('fills every {widgetId} in the template', () => {
+    expect(widgetInfo({ widgetId: 'abc', widgetScriptUrl: 'https://cdn.test/{widgetId}/w.js?id={widgetId}' })).toEqual({
+      widget_id: 'abc',
+      script_url: 'https://cdn.test/abc/w.js?id=abc',
+    });
+  });
+});
