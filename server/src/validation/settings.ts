@@ -101,10 +101,10 @@ export const SETTING_SCHEMAS = {
 /** The body of `PUT /imbachat/settings`: any subset of the settings, `null` clearing one. */
 export const settingsUpdateSchema = yup
   .object(
-    Object.fromEntries(SETTING_KEYS.map((key) => [key, SETTING_SCHEMAS[key].nullable()])) as unknown as Record<
-      SettingKey,
-      yup.AnySchema
-    >
+    Object.fromEntries(
+      // null (back to the default) is checked apart: yup's oneOf would refuse it.
+      SETTING_KEYS.map((key) => [key, yup.lazy((value) => (value === null ? yup.mixed().nullable() : SETTING_SCHEMAS[key]))])
+    )
   )
   .noUnknown(true, '${path} has an unknown setting: ${unknown}')
   .strict(true);

@@ -1,0 +1,122 @@
+import { basic, configure, createSiteUser, expectNoSecretsIn, insertSiteUsers, startStrapi, type TestApp } from '../helpers/strapi';
+
+const LOGIN = 'chat';
+const PASSWORD = 'search-password-1';
+const AUTH = basic(LOGIN, PASSWORD);
+
+let app: TestApp;
+let ids: Record<string, number>;
+
+const search = (term: string, query = '') =>
+  app.http().get(`/api/imbachat/v1/search/${encodeURIComponent(term)}${query}`).set('Authorization', AUTH);
+const found = async (term: string) => {
+  const res = await search(term);
+  expect(res.status).toBe(200);
+  return (res.body.data as { user_id: number }[]).map((user) => user.user_id).sort((a, b) => a - b);
+};
+
+beforeAll(async () => {
+  app = await startStrapi();
+  await configure(app.strapi, { apiLogin: LOGIN, apiPassword: PASSWORD, nameField: 'displayName' });
+  ids = {};
+  for (const [username, displayName, blocked] of [
+    ['alice', 'Alice Liddell', false],
+    ['alfred', 'Alfred Pennyworth', false],
+    ['percent', '100% Real', false],
+    ['under_score', 'Mr Under', false],
+    ['zoe', 'Zoë Saldaña', false],
+    ['blockedal', 'Alan Blocked', true],
+  ] as const) {
+    ids[username] = (await createSiteUser(app.strapi, { username, displayName, blocked })).id;
+  }
+});
+afterAll(async () => {
+  expectNoSecretsIn(app, [PASSWORD]);
+  await app.close();
+});
+
+describe('GET /api/imbachat/v1/search/:key', () => {
+  it('answers {code, version, data} with user objects', async () => {
+    const res = await search('Liddell');
+    expect(res.body).toEqual({ code: 200, version: 1, data: [{ user_id: ids.alice, name: 'Alice Liddell' }] });
+  });
+
+  it('matches the name field, the username and the email, case-insensitively', async () => {
+    expect(await found('LIDDELL')).toEqual([ids.alice]);
+    expect(await found('alfr')).toEqual([ids.alfred]);
+    expect(await found('ZOE@EXAMPLE')).toEqual([ids.zoe]);
+  });
+
+  it('leaves blocked users out', async () => {
+    expect(await found('Alan Blocked')).toEqual([]);
+    expect(await found('blockedal')).toEqual([]);
+    expect(await found('alfred')).toEqual([ids.alfred]);
+  });
+
+  it('takes % and _ as the characters they are', async () => {
+    expect(await found('%')).toEqual([ids.percent]);
+    expect(await found('_')).toEqual([ids.under_score]);
+    expect(await found('100%')).toEqual([ids.percent]);
+  });
+
+  it('finds non-ASCII names', async () => {
+    expect(await found('Zoë')).toEqual([ids.zoe]);
+  });
+
+  it('answers data: [] for no match and for an empty term', async () => {
+    expect((await search('nobody-has-this')).body).toEqual({ code: 200, version: 1, data: [] });
+    const empty = await app.http().get('/api/imbachat/v1/search?q=').set('Authorization', AUTH);
+    expect(empty.body).toEqual({ code: 200, version: 1, data: [] });
+  });
+
+  it('refuses a term longer than 100 characters with 400', async () => {
+    const res = await search('a'.repeat(101));
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ code: 400, version: 1, error: expect.stringMatching(/longer than 100/), debug: '' });
+  });
+});
+
+describe('search modes', () => {
+  afterAll(() => configure(app.strapi, { searchMode: null }));
+
+  it('prefix matches the start of a field only', async () => {
+    await configure(app.strapi, { searchMode: 'prefix' });
+    expect(await found('Lidd')).toEqual([]);
+    expect(await found('ALI')).toEqual([ids.alice]);
+  });
+
+  it('exact matches a whole field, case-insensitively', async () => {
+    await configure(app.strapi, { searchMode: 'exact' });
+    expect(await found('alic')).toEqual([]);
+    expect(await found('ALICE')).toEqual([ids.alice]);
+    expect(await found('alice liddell')).toEqual([ids.alice]);
+  });
+});
+
+describe('GET /api/imbachat/v1/search?q=&limit=', () => {
+  beforeAll(async () => {
+    await insertSiteUsers(app.strapi, 120, 'member');
+  });
+  const query = (q: string) => app.http().get(`/api/imbachat/v1/search?${q}`).set('Authorization', AUTH);
+
+  it('reads q and answers 20 users by default', async () => {
+    const res = await query('q=member');
+    expect(res.status).toBe(200);
+    expect(res.body.data).toHaveLength(20);
+  });
+
+  it('honours limit, up to 100', async () => {
+    expect((await query('q=member&limit=5')).body.data).toHaveLength(5);
+    expect((await query('q=member&limit=1000')).body.data).toHaveLength(100);
+  });
+
+  it.each(['limit=abc', 'limit=0', 'limit=-3', 'limit=1.5'])('refuses %s with 400', async (limit) => {
+    const res = await query(`q=member&${limit}`);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe(400);
+  });
+
+  it('refuses q given twice with 400', async () => {
+    expect((await query('q=a&q=b')).status).toBe(400);
+  });
+});
