@@ -1,0 +1,175 @@
+import { adminToken, createAdmin, createRole, superAdminRoleId } from '../helpers/admin';
+import { configure, createSiteUser, expectNoSecretsIn, startStrapi, type TestApp } from '../helpers/strapi';
+
+const API_PASSWORD = 'admin-suite-api-password-1';
+const SECRET = 'admin-suite-secret-key-1';
+
+let app: TestApp;
+let superToken: string;
+let readerToken: string;
+let editorToken: string;
+
+const as = (token: string) => ({
+  get: () => app.http().get('/imbachat/settings').set('Authorization', `Bearer ${token}`),
+  put: (body: unknown) => app.http().put('/imbachat/settings').set('Authorization', `Bearer ${token}`).send(body as object),
+  test: (body: unknown) =>
+    app.http().post('/imbachat/settings/test').set('Authorization', `Bearer ${token}`).send(body as object),
+});
+
+beforeAll(async () => {
+  app = await startStrapi();
+  superToken = await adminToken(app, await createAdmin(app.strapi, [await superAdminRoleId(app.strapi)]));
+  const readOnly = await createRole(app.strapi, 'ImbaChat reader', ['plugin::imbachat.settings.read']);
+  readerToken = await adminToken(app, await createAdmin(app.strapi, [readOnly]));
+  const editor = await app.strapi.db.query('admin::role').findOne({ where: { code: 'strapi-editor' } });
+  editorToken = await adminToken(app, await createAdmin(app.strapi, [editor.id]));
+});
+afterAll(async () => {
+  expectNoSecretsIn(app, [API_PASSWORD, SECRET]);
+  await app.close();
+});
+
+describe('GET /imbachat/settings', () => {
+  it('answers every setting but the secrets, with the endpoints and the user fields', async () => {
+    const res = await as(superToken).get();
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({
+      widgetId: '',
+      apiLogin: '',
+      widgetScriptUrl: 'https://api.imbachat.com/imbachat/v1/{widgetId}/widget',
+      tokenTtlSeconds: 3600,
+      nameField: 'username',
+      avatarField: '',
+      profileUrlTemplate: '',
+      shareEmail: false,
+      searchMode: 'contains',
+      idSeparator: ',',
+      apiPasswordSet: false,
+      secretKeySet: false,
+      locked: [],
+    });
+    const origin = res.body.meta.endpoints.version.replace(/\/api\/imbachat\/v1$/, '');
+    expect(origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(res.body.meta.endpoints).toEqual({
+      usersInfo: `${origin}/api/imbachat/v1/users`,
+      search: `${origin}/api/imbachat/v1/search`,
+      authUsers: `${origin}/api/imbachat/v1/auth_users`,
+      version: `${origin}/api/imbachat/v1`,
+      token: `${origin}/api/imbachat/token`,
+      widget: `${origin}/api/imbachat/widget`,
+    });
+    const names = (list: { name: string }[]) => list.map((field) => field.name);
+    expect(names(res.body.meta.userFields.nameField)).toEqual(expect.arrayContaining(['username', 'displayName']));
+    expect(names(res.body.meta.userFields.nameField)).not.toContain('password');
+    expect(names(res.body.meta.userFields.nameField)).not.toContain('email');
+    expect(names(res.body.meta.userFields.avatarField)).toContain('avatar');
+  });
+
+  it('answers 401 without an admin token', async () => {
+    expect((await app.http().get('/imbachat/settings')).status).toBe(401);
+  });
+
+  it('answers 403 to an admin whose role lacks the read permission', async () => {
+    const res = await as(editorToken).get();
+    expect(res.status).toBe(403);
+  });
+
+  it('answers an admin with the read permission', async () => {
+    expect((await as(readerToken).get()).status).toBe(200);
+  });
+});
+
+describe('PUT /imbachat/settings', () => {
+  it('saves a partial update and answers like GET', async () => {
+    const res = await as(superToken).put({ widgetId: 'w-9', apiLogin: 'chat', apiPassword: API_PASSWORD, secretKey: SECRET });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ widgetId: 'w-9', apiLogin: 'chat', apiPasswordSet: true, secretKeySet: true });
+    expect(res.body.data).not.toHaveProperty('apiPassword');
+    expect(res.body.data).not.toHaveProperty('secretKey');
+
+    const kept = await as(superToken).put({ tokenTtlSeconds: 7200 });
+    expect(kept.body.data).toMatchObject({ widgetId: 'w-9', tokenTtlSeconds: 7200, apiPasswordSet: true });
+  });
+
+  it('keeps the values across a read from the database', async () => {
+    app.strapi.plugin('imbachat').service('settings').invalidate();
+    const res = await as(superToken).get();
+    expect(res.body.data).toMatchObject({ widgetId: 'w-9', tokenTtlSeconds: 7200, secretKeySet: true });
+  });
+
+  it('clears a value with null', async () => {
+    const res = await as(superToken).put({ secretKey: null, tokenTtlSeconds: null });
+    expect(res.body.data).toMatchObject({ secretKeySet: false, tokenTtlSeconds: 3600, apiPasswordSet: true });
+    await as(superToken).put({ secretKey: SECRET });
+  });
+
+  it.each([
+    ['tokenTtlSeconds', 5],
+    ['tokenTtlSeconds', '3600'],
+    ['searchMode', 'fuzzy'],
+    ['widgetScriptUrl', 'javascript:alert(1)'],
+    ['profileUrlTemplate', 'not a url'],
+    ['apiLogin', 'has:colon'],
+    ['shareEmail', 'yes'],
+    ['idSeparator', ''],
+    ['nameField', 'password'],
+    ['nameField', 'nope'],
+    ['avatarField', 'email'],
+    ['avatarField', 'confirmed'],
+    ['avatarField', 'role'],
+  ])('refuses %s = %p with 400 naming the field', async (key, value) => {
+    const res = await as(superToken).put({ [key]: value });
+    expect(res.status).toBe(400);
+    expect(res.body.error.name).toBe('ValidationError');
+    expect(res.body.error.details.errors.map((e: { path: string[] }) => e.path.join('.'))).toContain(key);
+  });
+
+  it('refuses an unknown key with 400', async () => {
+    const res = await as(superToken).put({ apiPasswordSet: false });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/apiPasswordSet/);
+  });
+
+  it('answers 403 to an admin with read but not update permission', async () => {
+    const res = await as(readerToken).put({ widgetId: 'hijack' });
+    expect(res.status).toBe(403);
+    expect((await as(superToken).get()).body.data.widgetId).toBe('w-9');
+  });
+
+  it('takes nameField and avatarField from the site\'s own user attributes', async () => {
+    const res = await as(superToken).put({ nameField: 'displayName', avatarField: 'avatar' });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ nameField: 'displayName', avatarField: 'avatar' });
+    await as(superToken).put({ nameField: null, avatarField: null });
+  });
+});
+
+describe('POST /imbachat/settings/test', () => {
+  it('calls the users-info URL over HTTP with the stored credentials', async () => {
+    const user = await createSiteUser(app.strapi, { username: 'tested' });
+    const res = await as(superToken).test({ user_ids: `${user.id}` });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      ok: true,
+      status: 200,
+      url: expect.stringMatching(new RegExp(`/api/imbachat/v1/users\\?user_ids=${user.id}$`)),
+      durationMs: expect.any(Number),
+      body: [{ user_id: user.id, name: 'tested' }],
+    });
+  });
+
+  it('shows the chat-server answer when the credentials are not set', async () => {
+    await configure(app.strapi, { apiPassword: null });
+    const res = await as(superToken).test({ user_ids: '1' });
+    expect(res.body).toMatchObject({ ok: false, status: 503, body: { code: 503, error: expect.stringMatching(/not configured/) } });
+    await configure(app.strapi, { apiPassword: API_PASSWORD });
+  });
+
+  it('refuses user_ids that are not a string', async () => {
+    expect((await as(superToken).test({ user_ids: { a: 1 } })).status).toBe(400);
+  });
+
+  it('answers 403 to an admin without the update permission', async () => {
+    expect((await as(readerToken).test({ user_ids: '1' })).status).toBe(403);
+  });
+});

@@ -1,0 +1,127 @@
+import { createHmac } from 'node:crypto';
+import { configure, createSiteUser, expectNoSecretsIn, siteUserJwt, startStrapi, type TestApp } from '../helpers/strapi';
+
+const SECRET = 'front-end-secret-key-1';
+const API_PASSWORD = 'front-end-api-password-1';
+
+let app: TestApp;
+let alice: { id: number };
+
+const token = (jwt?: string) => {
+  const req = app.http().get('/api/imbachat/token');
+  return jwt ? req.set('Authorization', `Bearer ${jwt}`) : req;
+};
+const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+
+beforeAll(async () => {
+  app = await startStrapi();
+  alice = await createSiteUser(app.strapi, { username: 'alice' });
+});
+afterAll(async () => {
+  expectNoSecretsIn(app, [SECRET, API_PASSWORD]);
+  await app.close();
+});
+
+describe('GET /api/imbachat/widget', () => {
+  it('answers 503 while no widget id is set', async () => {
+    const res = await app.http().get('/api/imbachat/widget');
+    expect(res.status).toBe(503);
+    expect(res.body.error).toMatchObject({ status: 503, message: expect.stringMatching(/widget ID/) });
+  });
+
+  it('answers the widget id and script URL to anyone', async () => {
+    await configure(app.strapi, { widgetId: 'w-77', widgetScriptUrl: 'https://chat.example/{widgetId}/widget.js' });
+    const res = await app.http().get('/api/imbachat/widget');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ widget_id: 'w-77', script_url: 'https://chat.example/w-77/widget.js' });
+    await configure(app.strapi, { widgetScriptUrl: null });
+  });
+});
+
+describe('GET /api/imbachat/token', () => {
+  it('answers 401 to an anonymous visitor', async () => {
+    const res = await token();
+    expect(res.status).toBe(401);
+    expect(res.body.error).toMatchObject({ status: 401, name: 'UnauthorizedError' });
+  });
+
+  it('answers 401 to a bad or forged JWT', async () => {
+    expect((await token('not-a-jwt')).status).toBe(401);
+    const jwt = await siteUserJwt(app.strapi, alice.id);
+    const [header, , signature] = jwt.split('.');
+    const forged = `${header}.${Buffer.from(JSON.stringify({ id: 1 })).toString('base64url')}.${signature}`;
+    expect((await token(forged)).status).toBe(401);
+  });
+
+  it('answers 503 while the secret key is not set', async () => {
+    await configure(app.strapi, { widgetId: 'w-1', secretKey: null });
+    const res = await token(await siteUserJwt(app.strapi, alice.id));
+    expect(res.status).toBe(503);
+    expect(res.body.error.message).toMatch(/secret key/);
+  });
+
+  describe('when configured', () => {
+    beforeAll(async () => {
+      await configure(app.strapi, { widgetId: 'w-1', secretKey: SECRET, apiPassword: API_PASSWORD, tokenTtlSeconds: 900 });
+    });
+
+    it('gives a logged-in user a chat token with no permission ticked', async () => {
+      const before = Math.floor(Date.now() / 1000);
+      const res = await token(await siteUserJwt(app.strapi, alice.id));
+      expect(res.status).toBe(200);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.body).toEqual({
+        token: expect.any(String),
+        user_id: alice.id,
+        expires_at: expect.any(Number),
+        widget_id: 'w-1',
+        script_url: 'https://api.imbachat.com/imbachat/v1/w-1/widget',
+      });
+      expect(res.body.expires_at).toBeGreaterThanOrEqual(before + 900);
+      expect(res.body.expires_at).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 900);
+    });
+
+    it('signs exactly {exp, user_id} with HS256 and the secret key', async () => {
+      const res = await token(await siteUserJwt(app.strapi, alice.id));
+      const [header, payload, signature] = res.body.token.split('.');
+      expect(decode(header)).toEqual({ alg: 'HS256', typ: 'JWT' });
+      expect(decode(payload)).toEqual({ exp: res.body.expires_at, user_id: alice.id });
+      const expected = createHmac('sha256', SECRET).update(`${header}.${payload}`).digest('base64url');
+      expect(signature).toBe(expected);
+    });
+
+    it('answers 403 to a blocked user', async () => {
+      const mallory = await createSiteUser(app.strapi, { blocked: true });
+      const res = await token(await siteUserJwt(app.strapi, mallory.id));
+      expect(res.status).toBe(403);
+    });
+
+    it('answers 401 once the user is deleted', async () => {
+      const gone = await createSiteUser(app.strapi);
+      const jwt = await siteUserJwt(app.strapi, gone.id);
+      await app.strapi.db.query('plugin::users-permissions.user').delete({ where: { id: gone.id } });
+      expect((await token(jwt)).status).toBe(401);
+    });
+
+    it('works with the JWT /api/auth/local gives', async () => {
+      await createSiteUser(app.strapi, { username: 'carol', password: 'Carol-pass-1' });
+      const login = await app.http().post('/api/auth/local').send({ identifier: 'carol', password: 'Carol-pass-1' });
+      expect(login.status).toBe(200);
+      const res = await token(login.body.jwt);
+      expect(res.status).toBe(200);
+      expect(res.body.user_id).toBe(login.body.user.id);
+    });
+
+    it("works in users-permissions' refresh mode", async () => {
+      app.strapi.config.set('plugin::users-permissions.jwtManagement', 'refresh');
+      try {
+        const access = await siteUserJwt(app.strapi, alice.id);
+        const res = await token(access);
+        expect(res.status).toBe(200);
+        expect(res.body.user_id).toBe(alice.id);
+      } finally {
+        app.strapi.config.set('plugin::users-permissions.jwtManagement', 'legacy-support');
+      }
+    });
+  });
+});
