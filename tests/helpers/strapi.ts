@@ -43,6 +43,7 @@ export const startStrapi = async ({ env = {}, seed = false }: StartOptions = {})
     DATABASE_FILENAME: path.join(dir, 'data.db'),
     PUBLIC_DIR: path.join(dir, 'public'),
     IMBACHAT_PLAYGROUND_SEED: seed ? 'true' : 'false',
+    IMBACHAT_PLAYGROUND_QUIET: 'true',
     SERVE_ADMIN_PANEL: 'false',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     STRAPI_TELEMETRY_DISABLED: 'true',

@@ -96,6 +96,7 @@ const seedPlayground = async (strapi) => {
     await seedSettings(strapi);
     strapi.log.info('[playground] seeded an admin, site users and demo ImbaChat settings');
   }
+  if (process.env.IMBACHAT_PLAYGROUND_QUIET === 'true') return;
   // After Strapi's own start-up banner, so this is the last thing on screen.
   strapi.server.httpServer.once('listening', () =>
     setTimeout(() => printWelcome(strapi).catch(strapi.log.error), 500)

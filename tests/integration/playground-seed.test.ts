@@ -1,0 +1,46 @@
+import { basic, startStrapi, type TestApp } from '../helpers/strapi';
+
+// The playground's own demo values (playground/src/seed).
+const { ADMIN, DEMO_SETTINGS, SITE_USERS } = require('../../playground/src/seed');
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startStrapi({ seed: true });
+});
+afterAll(async () => {
+  await app.close();
+});
+
+describe('the playground on an empty database', () => {
+  it('seeds an admin who can log in', async () => {
+    const res = await app.http().post('/admin/login').send({ email: ADMIN.email, password: ADMIN.password });
+    expect(res.status).toBe(200);
+  });
+
+  it('seeds site users, one with a display name and an avatar, and demo settings', async () => {
+    const users = await app.strapi.db.query('plugin::users-permissions.user').findMany({ orderBy: { id: 'asc' } });
+    expect(users.map((user: { username: string }) => user.username)).toEqual(SITE_USERS.map((u: { username: string }) => u.username));
+    const alice = users[0];
+    const res = await app
+      .http()
+      .get(`/api/imbachat/v1/users/${alice.id}`)
+      .set('Authorization', basic(DEMO_SETTINGS.apiLogin, DEMO_SETTINGS.apiPassword));
+    expect(res.body).toEqual([
+      {
+        user_id: alice.id,
+        name: 'Alice Liddell',
+        avatar_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/uploads\/alice.*\.png$/),
+        profile_url: 'http://localhost:1337/members/alice/',
+      },
+    ]);
+    const avatar = await app.http().get(new URL(res.body[0].avatar_url).pathname);
+    expect(avatar.status).toBe(200);
+    expect(avatar.headers['content-type']).toBe('image/png');
+  });
+
+  it('does not seed twice', async () => {
+    const { seedPlayground } = require('../../playground/src/seed');
+    await seedPlayground(app.strapi);
+    expect(await app.strapi.db.query('admin::user').count()).toBe(1);
+  });
+});

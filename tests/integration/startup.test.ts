@@ -1,0 +1,33 @@
+import { startStrapi } from '../helpers/strapi';
+
+/** Boots and expects the start-up to fail; always cleans up what did start. */
+const bootFails = async (env: Record<string, string>) => {
+  const seen: unknown[] = [];
+  const original = global.strapi;
+  try {
+    const app = await startStrapi({ env });
+    await app.close();
+  } catch (error) {
+    seen.push(error);
+    await (global.strapi as unknown as { destroy?: () => Promise<void> })?.destroy?.().catch(() => undefined);
+  }
+  global.strapi = original;
+  expect(seen).toHaveLength(1);
+  return String((seen[0] as Error).message);
+};
+
+describe('start-up with a bad config/plugins', () => {
+  it('stops with a message naming a bad value', async () => {
+    expect(await bootFails({ IMBACHAT_TOKEN_TTL: '5' })).toMatch(/imbachat\.config\.tokenTtlSeconds is invalid/);
+  });
+
+  it('stops with a message naming a field the user model lacks', async () => {
+    expect(await bootFails({ IMBACHAT_NAME_FIELD: 'nickname' })).toMatch(/imbachat\.config\.nameField: "nickname"/);
+  });
+
+  it('starts with a good one', async () => {
+    const app = await startStrapi({ env: { IMBACHAT_TOKEN_TTL: '60', IMBACHAT_AVATAR_FIELD: 'avatar' } });
+    expect(app.strapi.plugin('imbachat').service('settings').lockedKeys()).toEqual(['tokenTtlSeconds', 'avatarField']);
+    await app.close();
+  });
+});

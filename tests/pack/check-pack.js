@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// Packs the plugin as npm would publish it, installs the tarball into a throw-away Strapi 5.54 app
+// (not the playground, and outside this repository, so nothing of the repository leaks in),
+// boots that app and calls the plugin's routes over HTTP.
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const pkg = require(path.join(ROOT, 'package.json'));
+const ALLOWED = [/^dist\//, /^strapi-(server|admin)\.js$/, /^(README\.md|LICENSE|CHANGELOG\.md|package\.json)$/];
+const NEEDED = ['dist/server/index.js', 'dist/admin/index.js', 'strapi-server.js', 'strapi-admin.js', 'README.md', 'LICENSE', 'CHANGELOG.md'];
+
+class CheckFailed extends Error {}
+const fail = (message) => {
+  throw new CheckFailed(message);
+};
+const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+const pack = (dir) => {
+  const [info] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', dir], ROOT));
+  const files = info.files.map((file) => file.path);
+  const stray = files.filter((file) => !ALLOWED.some((pattern) => pattern.test(file)));
+  if (stray.length) fail(`the tarball holds files it should not: ${stray.join(', ')}`);
+  const missing = NEEDED.filter((file) => !files.includes(file));
+  if (missing.length) fail(`the tarball lacks ${missing.join(', ')}`);
+  console.log(`pack check: ${info.filename}: ${files.length} files, ${(info.size / 1024).toFixed(1)} kB packed`);
+  return path.join(dir, info.filename);
+};
+
+const CONFIG = {
+  'server.js': `module.exports = { host: '127.0.0.1', port: 0, app: { keys: ['k1', 'k2'] } };`,
+  'admin.js': `module.exports = { auth: { secret: 'a' }, apiToken: { salt: 'b' }, transfer: { token: { salt: 'c' } }, serveAdminPanel: false };`,
+  'database.js': `const path = require('path');\nmodule.exports = { connection: { client: 'sqlite', connection: { filename: path.join(__dirname, '..', 'data.db') }, useNullAsDefault: true } };`,
+  'plugins.js': `module.exports = { 'users-permissions': { config: { jwtSecret: 'j' } } };`,
+  'logger.js': `const { winston } = require('@strapi/logger');\nmodule.exports = { transports: [new winston.transports.Console({ level: 'error' })] };`,
+};
+
+// Runs inside the app with the app's own Strapi: boots it, calls the plugin, prints one JSON line.
+const BOOT = `
+const { createStrapi } = require('@strapi/strapi');
+(async () => {
+  const strapi = await createStrapi({ appDir: __dirname, distDir: __dirname }).load();
+  await new Promise((resolve) => strapi.server.listen(0, '127.0.0.1', resolve));
+  const base = 'http://127.0.0.1:' + strapi.server.httpServer.address().port + '/api/imbachat';
+  const version = await fetch(base + '/v1');
+  const users = await fetch(base + '/v1/users/1');
+  console.log(JSON.stringify({
+    loadedFrom: strapi.config.get('enabledPlugins').imbachat?.pathToPlugin,
+    version: { status: version.status, body: await version.json() },
+    users: { status: users.status },
+  }));
+  await strapi.destroy();
+  process.exit(0);
+})().catch((error) => { console.error(error); process.exit(1); });
+`;
+
+const makeApp = (dir, tarball) => {
+  const app = path.join(dir, 'site');
+  for (const sub of ['config', 'src', 'public/uploads']) fs.mkdirSync(path.join(app, sub), { recursive: true });
+  const dev = pkg.devDependencies;
+  const dependencies = {
+    '@strapi/strapi': dev['@strapi/strapi'],
+    '@strapi/plugin-users-permissions': dev['@strapi/plugin-users-permissions'],
+    '@strapi/logger': dev['@strapi/strapi'],
+    'better-sqlite3': dev['better-sqlite3'],
+    react: dev.react,
+    'react-dom': dev['react-dom'],
+    'react-router-dom': dev['react-router-dom'],
+    'styled-components': dev['styled-components'],
+    'strapi-plugin-imbachat': `file:${tarball}`,
+  };
+  fs.writeFileSync(
+    path.join(app, 'package.json'),
+    JSON.stringify({ name: 'throw-away-site', private: true, dependencies, strapi: { telemetryDisabled: true } }, null, 2)
+  );
+  for (const [file, text] of Object.entries(CONFIG)) fs.writeFileSync(path.join(app, 'config', file), `${text}\n`);
+  fs.writeFileSync(path.join(app, 'src', 'index.js'), 'module.exports = { register() {}, bootstrap() {} };\n');
+  fs.writeFileSync(path.join(app, 'boot.js'), BOOT);
+  const started = Date.now();
+  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], app);
+  console.log(`pack check: installed Strapi ${dependencies['@strapi/strapi']} and the tarball in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return app;
+};
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imbachat-pack-'));
+try {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'server', 'index.js'))) fail('build the plugin first (npm run build)');
+  const app = makeApp(dir, pack(dir));
+  const lines = run('node', ['boot.js'], app).trim().split('\n');
+  const result = JSON.parse(lines[lines.length - 1]);
+  if (result.loadedFrom !== path.join(app, 'node_modules', 'strapi-plugin-imbachat')) {
+    fail(`Strapi loaded the plugin from ${result.loadedFrom}, not from the installed tarball`);
+  }
+  const { status, body } = result.version;
+  if (status !== 200 || body.plugin !== pkg.version || body.type !== 'Strapi plugin') {
+    fail(`GET /api/imbachat/v1 answered ${status} ${JSON.stringify(body)}`);
+  }
+  if (result.users.status !== 503) fail(`an unconfigured users route answered ${result.users.status}, expected 503`);
+  console.log(`pack check: the installed plugin answers GET /api/imbachat/v1 with ${JSON.stringify(body)}`);
+  console.log('pack check: 1 passed, 0 failed');
+} catch (error) {
+  const message = error instanceof CheckFailed ? error.message : error.stderr || error.stack || String(error);
+  console.error(`pack check: FAIL: ${message}`);
+  console.log('pack check: 0 passed, 1 failed');
+  process.exitCode = 1;
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
