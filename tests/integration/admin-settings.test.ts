@@ -165,6 +165,13 @@ describe('POST /imbachat/settings/test', () => {
     await configure(app.strapi, { apiPassword: API_PASSWORD });
   });
 
+  it('never sends the credentials where a forged Host header points', async () => {
+    const res = await as(superToken).test({ user_ids: '1' }).set('Host', 'attacker.example');
+    expect(res.status).toBe(200);
+    expect(res.body.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/imbachat\/v1\/users\?user_ids=1$/);
+    expect(res.body.ok).toBe(true);
+  });
+
   it('refuses user_ids that are not a string', async () => {
     expect((await as(superToken).test({ user_ids: { a: 1 } })).status).toBe(400);
   });

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { getService } from '../utils/get-service';
-import { pluginEndpoints } from '../utils/public-url';
+import { pluginEndpoints, publicBaseUrl, selfBaseUrl } from '../utils/public-url';
 import { bodyObject, optionalString } from '../utils/request-input';
 
 /** The admin API behind Settings → ImbaChat (admin JWT, RBAC enforced by the routes' policies). */
@@ -11,7 +11,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     ctx.body = {
       data: await getService(strapi, 'settings').getPublic(),
       meta: {
-        endpoints: pluginEndpoints(strapi, ctx.origin),
+        endpoints: pluginEndpoints(strapi, publicBaseUrl(strapi, ctx.origin)),
         userFields: getService(strapi, 'userFields').choices(),
       },
     };
@@ -27,7 +27,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
 
     async test(ctx: Context) {
       const userIds = optionalString(bodyObject(ctx.request.body).user_ids, 'user_ids', 200) ?? '';
-      const { usersInfo } = pluginEndpoints(strapi, ctx.origin);
+      const { usersInfo } = pluginEndpoints(strapi, selfBaseUrl(strapi));
       ctx.body = await getService(strapi, 'apiTest').run(usersInfo, userIds);
     },
   };

@@ -10,6 +10,19 @@ export const publicBaseUrl = (strapi: Core.Strapi, origin: string): string => {
   return origin + (serverUrl.startsWith('/') ? serverUrl : '');
 };
 
+/**
+ * An address at which this server reaches itself, never taken from the request: the Test API
+ * sends the stored credentials there, so a forged Host header must not redirect them.
+ */
+export const selfBaseUrl = (strapi: Core.Strapi): string => {
+  const serverUrl = String(strapi.config.get('server.url', '') ?? '').replace(/\/+$/, '');
+  if (/^https?:\/\//i.test(serverUrl)) return serverUrl;
+  const address = strapi.server.httpServer.address();
+  const port = address && typeof address === 'object' ? address.port : strapi.config.get('server.port');
+  const host = address && typeof address === 'object' && !['0.0.0.0', '::'].includes(address.address) ? address.address : '127.0.0.1';
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}${serverUrl.startsWith('/') ? serverUrl : ''}`;
+};
+
 /** Where Strapi serves content-API routes (`api.rest.prefix`, `/api` by default). */
 export const apiPrefix = (strapi: Core.Strapi): string =>
   String(strapi.config.get('api.rest.prefix', '/api') ?? '/api').replace(/\/+$/, '');
@@ -22,8 +35,8 @@ export const absoluteUrl = (url: string, baseUrl: string): string => {
 };
 
 /** The plugin's URLs as the outside world reaches them: pasted into the ImbaChat cabinet and the front end. */
-export const pluginEndpoints = (strapi: Core.Strapi, origin: string) => {
-  const base = `${publicBaseUrl(strapi, origin)}${apiPrefix(strapi)}/imbachat`;
+export const pluginEndpoints = (strapi: Core.Strapi, baseUrl: string) => {
+  const base = `${baseUrl}${apiPrefix(strapi)}/imbachat`;
   return {
     usersInfo: `${base}/v1/users`,
     search: `${base}/v1/search`,
