@@ -124,6 +124,14 @@ describe('PUT /imbachat/settings', () => {
     expect(res.body.error.details.errors.map((e: { path: string[] }) => e.path.join('.'))).toContain(key);
   });
 
+  it('never echoes a refused secret back', async () => {
+    const tooLong = `${SECRET}-${'x'.repeat(600)}`;
+    const res = await as(superToken).put({ secretKey: tooLong, apiPassword: tooLong });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.errors.map((e: { path: string[] }) => e.path[0]).sort()).toEqual(['apiPassword', 'secretKey']);
+    expect(res.text).not.toContain('xxxxxxxxxx');
+  });
+
   it('refuses an unknown key with 400', async () => {
     const res = await as(superToken).put({ apiPasswordSet: false });
     expect(res.status).toBe(400);

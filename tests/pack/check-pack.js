@@ -81,6 +81,11 @@ const makeApp = (dir, tarball) => {
   const started = Date.now();
   run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], app);
   console.log(`pack check: installed Strapi ${dependencies['@strapi/strapi']} and the tarball in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  // The admin panel must bundle the plugin's admin entry, as `strapi build` does on a real site.
+  run('npx', ['strapi', 'build'], app);
+  const entry = fs.readFileSync(path.join(app, '.strapi', 'client', 'app.js'), 'utf8');
+  if (!entry.includes('strapi-plugin-imbachat/strapi-admin')) fail("the admin build does not include the plugin's admin entry");
+  console.log('pack check: the site\'s admin build bundles strapi-plugin-imbachat/strapi-admin');
   return app;
 };
 

@@ -95,7 +95,7 @@ const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
      * Throws Strapi's ValidationError naming the field.
      */
     async update(input: unknown): Promise<Settings> {
-      const update = (await validateYupSchema(settingsUpdateSchema)(input ?? {})) as SettingsUpdate;
+      const update = (await validateYupSchema(settingsUpdateSchema)(input ?? {}).catch(withoutSecretValues)) as SettingsUpdate;
       const effective = await this.get();
       const locked = lockedValues();
       for (const key of Object.keys(update) as SettingKey[]) {
@@ -121,6 +121,15 @@ const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       cached = undefined;
     },
   };
+};
+
+/** Yup's error details echo the value they refused: never for a secret. */
+const withoutSecretValues = (error: unknown): never => {
+  const details = (error as { details?: { errors?: { path?: string[]; value?: unknown }[] } }).details;
+  for (const item of details?.errors ?? []) {
+    if (item.path?.some((part) => isSecretKey(part))) delete item.value;
+  }
+  throw error;
 };
 
 const lockedError = (key: SettingKey) =>
