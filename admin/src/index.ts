@@ -1,6 +1,6 @@
 import { PLUGIN_ID } from './pluginId';
-
-const PERMISSIONS_READ = [{ action: `plugin::${PLUGIN_ID}.settings.read`, subject: null }];
+import { PERMISSIONS } from './permissions';
+import { prefixTranslations } from './utils/translation';
 
 export default {
   register(app: any) {
@@ -9,8 +9,21 @@ export default {
       id: PLUGIN_ID,
       to: PLUGIN_ID,
       intlLabel: { id: `${PLUGIN_ID}.settings.link`, defaultMessage: 'ImbaChat' },
-      permissions: PERMISSIONS_READ,
-      Component: () => import('./pages/SettingsPlaceholder'),
+      permissions: PERMISSIONS.read,
+      Component: () => import('./pages/Settings'),
     });
+  },
+
+  async registerTrads({ locales }: { locales: string[] }) {
+    return Promise.all(
+      locales.map(async (locale) => {
+        try {
+          const { default: data } = await import(`./translations/${locale}.json`);
+          return { data: prefixTranslations(data), locale };
+        } catch {
+          return { data: {}, locale };
+        }
+      })
+    );
   },
 };

@@ -1,0 +1,162 @@
+import { Alert, Button, Flex } from '@strapi/design-system';
+import { Check } from '@strapi/icons';
+import { Blocker, Form, Layouts, Page, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useIntl } from 'react-intl';
+import { PERMISSIONS } from '../../permissions';
+import { t, type MessageKey } from '../../utils/translation';
+import { EndpointsPanel } from './EndpointsPanel';
+import { toFormValues, toUpdate, validate } from './form-values';
+import { SecretInput } from './SecretInput';
+import { Cell, Section } from './Section';
+import { SettingInput, type Option } from './SettingInput';
+import { TestApiPanel } from './TestApiPanel';
+import type { FormValues, SettingsResponse } from './types';
+
+type ApiError = { response?: { data?: { error?: { message?: string; details?: { errors?: { path: string[]; message: string }[] } } } } };
+
+const SEARCH_MODES = ['contains', 'prefix', 'exact'] as const;
+
+const SettingsPage = () => {
+  const { formatMessage } = useIntl();
+  const { get, put } = useFetchClient();
+  const { toggleNotification } = useNotification();
+  const {
+    isLoading: loadingPermissions,
+    allowedActions: { canUpdate },
+  } = useRBAC(PERMISSIONS.update);
+  const [response, setResponse] = useState<SettingsResponse | null>(null);
+  const [loadFailed, setLoadFailed] = useState(false);
+
+  useEffect(() => {
+    get<SettingsResponse>('/imbachat/settings')
+      .then(({ data }) => setResponse(data))
+      .catch(() => setLoadFailed(true));
+  }, [get]);
+
+  const initialValues = useMemo(() => (response ? toFormValues(response.data) : null), [response]);
+
+  const onSubmit = useCallback(
+    async (values: FormValues, { setErrors, resetForm }: { setErrors: (e: object) => void; resetForm: (v?: FormValues) => void }) => {
+      if (!response || !initialValues) return;
+      const invalid = validate(values);
+      if (Object.keys(invalid).length > 0) {
+        setErrors(Object.fromEntries(Object.entries(invalid).map(([key, message]) => [key, formatMessage(t(message as MessageKey))])));
+        toggleNotification({ type: 'danger', message: formatMessage(t('page.invalid')) });
+        return;
+      }
+      try {
+        const { data } = await put<SettingsResponse>('/imbachat/settings', toUpdate(values, initialValues, response.data.locked));
+        setResponse(data);
+        resetForm(toFormValues(data.data));
+        toggleNotification({ type: 'success', message: formatMessage(t('page.saved')) });
+      } catch (error) {
+        const details = (error as ApiError).response?.data?.error;
+        const fieldErrors = Object.fromEntries((details?.details?.errors ?? []).map((e) => [e.path[0], e.message]));
+        setErrors(fieldErrors);
+        toggleNotification({ type: 'danger', message: details?.message ?? (error as Error).message });
+      }
+    },
+    [response, initialValues, put, formatMessage, toggleNotification]
+  );
+
+  if (loadFailed) {
+    return (
+      <Page.Main>
+        <Layouts.Header title={formatMessage(t('page.title'))} />
+        <Layouts.Content>
+          <Alert variant="danger" closeLabel="" title="">
+            {formatMessage(t('page.load-error'))}
+          </Alert>
+        </Layouts.Content>
+      </Page.Main>
+    );
+  }
+  if (loadingPermissions || !response || !initialValues) return <Page.Loading />;
+
+  const { data: settings, meta } = response;
+  const readOnly = !canUpdate;
+  const locked = (key: string) => settings.locked.includes(key);
+  const input = (name: Parameters<typeof SettingInput>[0]['name'], type: Parameters<typeof SettingInput>[0]['type'], options?: Option[]) => (
+    <Cell>
+      <SettingInput name={name} type={type} options={options} locked={locked(name)} disabled={readOnly || locked(name)} />
+    </Cell>
+  );
+  const secret = (name: 'apiPassword' | 'secretKey', isSet: boolean) => (
+    <Cell>
+      <SecretInput name={name} isSet={isSet} locked={locked(name)} disabled={readOnly || locked(name)} />
+    </Cell>
+  );
+  const nameOptions = meta.userFields.nameField.map(({ name }) => ({ value: name, label: name }));
+  const avatarOptions = [
+    { value: '', label: formatMessage(t('field.avatarField.none')) },
+    ...meta.userFields.avatarField.map(({ name, type }) => ({ value: name, label: `${name} (${type})` })),
+  ];
+  const searchOptions = SEARCH_MODES.map((mode) => ({ value: mode, label: formatMessage(t(`field.searchMode.${mode}`)) }));
+
+  return (
+    <Page.Main>
+      <Page.Title>{formatMessage(t('page.title'))}</Page.Title>
+      <Form method="PUT" initialValues={initialValues} onSubmit={onSubmit as never} disabled={readOnly} width="100%" height="auto">
+        {({ modified, isSubmitting }) => (
+          <>
+            <Blocker />
+            <Layouts.Header
+              title={formatMessage(t('page.title'))}
+              subtitle={formatMessage(t('page.subtitle'))}
+              primaryAction={
+                <Button type="submit" startIcon={<Check />} loading={isSubmitting} disabled={readOnly || !modified}>
+                  {formatMessage(t('page.save'))}
+                </Button>
+              }
+            />
+            <Layouts.Content>
+              <Flex direction="column" alignItems="stretch" gap={6}>
+                {readOnly && (
+                  <Alert variant="default" closeLabel="" title="" data-testid="read-only">
+                    {formatMessage(t('page.read-only'))}
+                  </Alert>
+                )}
+                <Section title={formatMessage(t('section.widget'))} description={formatMessage(t('section.widget.description'))}>
+                  {input('widgetId', 'text')}
+                  {input('widgetScriptUrl', 'text')}
+                </Section>
+                <Section title={formatMessage(t('section.access'))} description={formatMessage(t('section.access.description'))}>
+                  {input('apiLogin', 'text')}
+                  {secret('apiPassword', settings.apiPasswordSet)}
+                </Section>
+                <Section title={formatMessage(t('section.tokens'))} description={formatMessage(t('section.tokens.description'))}>
+                  {secret('secretKey', settings.secretKeySet)}
+                  {input('tokenTtlSeconds', 'number')}
+                </Section>
+                <Section
+                  title={formatMessage(t('section.user-fields'))}
+                  description={formatMessage(t('section.user-fields.description'))}
+                >
+                  {input('nameField', 'select', nameOptions)}
+                  {input('avatarField', 'select', avatarOptions)}
+                  {input('profileUrlTemplate', 'text')}
+                  {input('shareEmail', 'toggle')}
+                </Section>
+                <Section title={formatMessage(t('section.search'))} description={formatMessage(t('section.search.description'))}>
+                  {input('searchMode', 'select', searchOptions)}
+                  {input('idSeparator', 'text')}
+                </Section>
+                <EndpointsPanel endpoints={meta.endpoints} />
+                <TestApiPanel canTest={!readOnly} />
+              </Flex>
+            </Layouts.Content>
+          </>
+        )}
+      </Form>
+    </Page.Main>
+  );
+};
+
+const ProtectedSettingsPage = () => (
+  <Page.Protect permissions={PERMISSIONS.read}>
+    <SettingsPage />
+  </Page.Protect>
+);
+
+export default ProtectedSettingsPage;

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { TestApp } from '../helpers/strapi';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-results');
+export const DOCS = path.resolve(__dirname, '..', '..', 'docs');
+
+export const launchBrowser = (): Promise<Browser> =>
+  chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  });
+
+/** Serves the booted Strapi on a free loopback port; returns its base URL. */
+export const listen = async (app: TestApp): Promise<string> => {
+  await new Promise<void>((resolve) => app.strapi.server.httpServer.listen(0, '127.0.0.1', resolve));
+  const address = app.strapi.server.httpServer.address();
+  if (!address || typeof address !== 'object') throw new Error('Strapi is not listening');
+  return `http://127.0.0.1:${address.port}`;
+};
+
+/** Runs a test step and leaves a screenshot in test-results/ when it fails. */
+export const withScreenshot = async (page: Page, name: string, step: () => Promise<void>) => {
+  try {
+    await step();
+  } catch (error) {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    const file = path.join(ARTIFACTS, `${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
+    await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+    throw Object.assign(error as Error, { message: `${(error as Error).message}\nscreenshot: ${file}` });
+  }
+};
+
+export const logIn = async (page: Page, baseUrl: string, email: string, password: string) => {
+  await page.goto(`${baseUrl}/admin/auth/login`);
+  await page.locator('input[name=email]').fill(email);
+  await page.locator('input[name=password]').fill(password);
+  await page.locator('button[type=submit]').click();
+  await page.waitForURL((url) => !url.pathname.includes('/auth/'), { timeout: 60_000 });
+};
+
+/** Waits until the element holds the text (jest's expect cannot wait on a page). */
+export const shows = (locator: Locator, text: string) => locator.filter({ hasText: text }).first().waitFor({ timeout: 15_000 });
+
+/**
+ * A picture of the whole settings page for the README: the admin scrolls inside its own
+ * container, so the window is made as tall as the content first.
+ */
+export const pageScreenshot = async (page: Page, file: string) => {
+  const height = await page.evaluate<number>("(document.querySelector('main')?.scrollHeight ?? 900) + 80");
+  const { width } = page.viewportSize() ?? { width: 1366 };
+  await page.setViewportSize({ width, height: Math.min(height, 4000) });
+  await page.waitForTimeout(300);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file });
+};

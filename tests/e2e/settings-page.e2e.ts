@@ -1,0 +1,158 @@
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createAdmin, createRole, superAdminRoleId } from '../helpers/admin';
+import { createSiteUser, settingsService, startStrapi, uploadImage, type TestApp } from '../helpers/strapi';
+import { DOCS, launchBrowser, listen, logIn, pageScreenshot, shows, withScreenshot } from './browser';
+
+const PASSWORD = 'Admin-pass-123'; // tests/helpers/admin.ts gives every admin this password
+
+let app: TestApp;
+let baseUrl: string;
+let browser: Browser;
+let superEmail: string;
+let readerEmail: string;
+let alice: { id: number };
+
+const openSettings = async (context: BrowserContext, email: string): Promise<Page> => {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await logIn(page, baseUrl, email, PASSWORD);
+  await page.goto(`${baseUrl}/admin/settings/imbachat`);
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  await page.locator('#imbachat-widgetId').waitFor();
+  return page;
+};
+
+const select = (page: Page, label: string) => page.getByRole('combobox', { name: label });
+
+const pick = async (page: Page, label: string, option: string) => {
+  await select(page, label).click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+};
+
+beforeAll(async () => {
+  app = await startStrapi({ env: { SERVE_ADMIN_PANEL: 'true', IMBACHAT_TOKEN_TTL: '7200' } });
+  baseUrl = await listen(app);
+  superEmail = await createAdmin(app.strapi, [await superAdminRoleId(app.strapi)]);
+  readerEmail = await createAdmin(app.strapi, [await createRole(app.strapi, 'ImbaChat reader', ['plugin::imbachat.settings.read'])]);
+  const avatar = await uploadImage(app.strapi);
+  alice = await createSiteUser(app.strapi, { username: 'alice', displayName: 'Alice Liddell', avatar: avatar.id });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('Settings → ImbaChat', () => {
+  it('saves every field; after a reload the values are kept and the secrets show as set but empty', async () => {
+    const context = await browser.newContext();
+    const page = await openSettings(context, superEmail);
+    await withScreenshot(page, 'fill-and-save', async () => {
+      await page.locator('#imbachat-widgetId').fill('e2e-widget');
+      await page.locator('#imbachat-widgetScriptUrl').fill('https://chat.example.com/{widgetId}/widget.js');
+      await page.locator('#imbachat-apiLogin').fill('chat-e2e');
+      await page.locator('#imbachat-apiPassword').fill('e2e-api-password');
+      await page.locator('#imbachat-secretKey').fill('e2e-secret-key');
+      await pick(page, 'Name field', 'displayName');
+      await pick(page, 'Avatar field', 'avatar (media)');
+      await page.locator('#imbachat-profileUrlTemplate').fill('https://example.com/members/{username}/');
+      await page.locator('#imbachat-shareEmail').check({ force: true });
+      await pick(page, 'Search mode', 'Starts with the term');
+      await page.locator('#imbachat-idSeparator').fill('|');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('ImbaChat settings saved').waitFor();
+
+      await page.reload();
+      await page.locator('#imbachat-widgetId').waitFor();
+      expect(await page.locator('#imbachat-widgetId').inputValue()).toBe('e2e-widget');
+      expect(await page.locator('#imbachat-widgetScriptUrl').inputValue()).toBe('https://chat.example.com/{widgetId}/widget.js');
+      expect(await page.locator('#imbachat-apiLogin').inputValue()).toBe('chat-e2e');
+      expect(await page.locator('#imbachat-profileUrlTemplate').inputValue()).toBe('https://example.com/members/{username}/');
+      expect(await page.locator('#imbachat-idSeparator').inputValue()).toBe('|');
+      expect(await page.locator('#imbachat-shareEmail').isChecked()).toBe(true);
+      expect((await select(page, 'Name field').textContent())?.trim()).toBe('displayName');
+      expect((await select(page, 'Avatar field').textContent())?.trim()).toBe('avatar (media)');
+      expect((await select(page, 'Search mode').textContent())?.trim()).toBe('Starts with the term');
+      for (const secret of ['apiPassword', 'secretKey']) {
+        expect(await page.locator(`#imbachat-${secret}`).inputValue()).toBe('');
+        expect(await page.getByTestId(`${secret}-status`).textContent()).toBe('Set');
+      }
+      const stored = await settingsService(app.strapi).get();
+      expect(stored).toMatchObject({ apiPassword: 'e2e-api-password', secretKey: 'e2e-secret-key', searchMode: 'prefix' });
+      await pageScreenshot(page, path.join(DOCS, 'settings-page.png'));
+    });
+    await context.close();
+  });
+
+  it('runs Test API and shows the user\'s name', async () => {
+    const context = await browser.newContext();
+    const page = await openSettings(context, superEmail);
+    await withScreenshot(page, 'test-api', async () => {
+      await page.locator('#imbachat-test-user-ids').fill(String(alice.id));
+      await page.getByRole('button', { name: 'Test API' }).click();
+      const result = page.getByTestId('test-result');
+      await result.waitFor();
+      await shows(result, 'HTTP 200');
+      await shows(result, 'Alice Liddell');
+      await shows(result, 'The users info URL answers 1 user.');
+      await page.getByTestId('test-api').screenshot({ path: path.join(DOCS, 'test-api.png') });
+    });
+    await context.close();
+  });
+
+  it('shows a value locked by config/plugins disabled, naming the config key', async () => {
+    const context = await browser.newContext();
+    const page = await openSettings(context, superEmail);
+    await withScreenshot(page, 'locked', async () => {
+      expect(await page.locator('#imbachat-tokenTtlSeconds').isDisabled()).toBe(true);
+      await page.getByText('Set in config/plugins (imbachat.config.tokenTtlSeconds)').waitFor();
+      expect(await page.locator('#imbachat-widgetId').isDisabled()).toBe(false);
+    });
+    await context.close();
+  });
+
+  it('shows validation messages next to the fields and warns before leaving with unsaved changes', async () => {
+    const context = await browser.newContext();
+    const page = await openSettings(context, superEmail);
+    await withScreenshot(page, 'validation', async () => {
+      await page.locator('#imbachat-widgetScriptUrl').fill('not a url');
+      await page.locator('#imbachat-idSeparator').fill('7');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('An http(s) URL').waitFor();
+      await page.getByText('One to five characters, no digits').waitFor();
+
+      await page.getByRole('link', { name: 'Overview' }).click();
+      await page.getByRole('alertdialog').waitFor();
+    });
+    await context.close();
+  });
+
+  it('gives an admin with read but not update permission nothing editable', async () => {
+    const context = await browser.newContext();
+    const page = await openSettings(context, readerEmail);
+    await withScreenshot(page, 'read-only', async () => {
+      await page.getByTestId('read-only').waitFor();
+      const fields = ['widgetId', 'widgetScriptUrl', 'apiLogin', 'apiPassword', 'secretKey', 'tokenTtlSeconds', 'profileUrlTemplate', 'idSeparator'];
+      for (const field of fields) expect(await page.locator(`#imbachat-${field}`).isDisabled()).toBe(true);
+      expect(await page.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+      expect(await page.getByRole('button', { name: 'Test API' }).isDisabled()).toBe(true);
+      expect(await page.locator('#imbachat-widgetId').inputValue()).toBe('e2e-widget');
+    });
+    await context.close();
+  });
+
+  it('speaks Russian when the admin does', async () => {
+    const context = await browser.newContext();
+    await context.addInitScript("window.localStorage.setItem('strapi-admin-language', 'ru')");
+    const page = await openSettings(context, superEmail);
+    await withScreenshot(page, 'russian', async () => {
+      await page.getByRole('heading', { name: 'Доступ чат-сервера' }).waitFor();
+      await page.getByText('API пароль', { exact: true }).waitFor();
+      await page.getByRole('button', { name: 'Сохранить' }).waitFor();
+      await pageScreenshot(page, path.join(DOCS, 'settings-page-ru.png'));
+    });
+    await context.close();
+  });
+});
