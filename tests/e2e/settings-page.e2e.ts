@@ -9,9 +9,12 @@ const PASSWORD = 'Admin-pass-123'; // tests/helpers/admin.ts gives every admin t
 let app: TestApp;
 let baseUrl: string;
 let browser: Browser;
-let superEmail: string;
-let readerEmail: string;
+let readerRole: number;
 let alice: { id: number };
+
+// Strapi limits logins per admin, so each test logs in as an admin of its own.
+const superAdmin = async () => createAdmin(app.strapi, [await superAdminRoleId(app.strapi)]);
+const reader = () => createAdmin(app.strapi, [readerRole]);
 
 const openSettings = async (context: BrowserContext, email: string): Promise<Page> => {
   const page = await context.newPage();
@@ -33,8 +36,7 @@ const pick = async (page: Page, label: string, option: string) => {
 beforeAll(async () => {
   app = await startStrapi({ env: { SERVE_ADMIN_PANEL: 'true', IMBACHAT_TOKEN_TTL: '7200' } });
   baseUrl = await listen(app);
-  superEmail = await createAdmin(app.strapi, [await superAdminRoleId(app.strapi)]);
-  readerEmail = await createAdmin(app.strapi, [await createRole(app.strapi, 'ImbaChat reader', ['plugin::imbachat.settings.read'])]);
+  readerRole = await createRole(app.strapi, 'ImbaChat reader', ['plugin::imbachat.settings.read']);
   const avatar = await uploadImage(app.strapi);
   alice = await createSiteUser(app.strapi, { username: 'alice', displayName: 'Alice Liddell', avatar: avatar.id });
   browser = await launchBrowser();
@@ -48,7 +50,7 @@ afterAll(async () => {
 describe('Settings → ImbaChat', () => {
   it('saves every field; after a reload the values are kept and the secrets show as set but empty', async () => {
     const context = await browser.newContext();
-    const page = await openSettings(context, superEmail);
+    const page = await openSettings(context, await superAdmin());
     await withScreenshot(page, 'fill-and-save', async () => {
       await page.locator('#imbachat-widgetId').fill('e2e-widget');
       await page.locator('#imbachat-widgetScriptUrl').fill('https://chat.example.com/{widgetId}/widget.js');
@@ -86,9 +88,22 @@ describe('Settings → ImbaChat', () => {
     await context.close();
   });
 
+  it('copies an endpoint URL', async () => {
+    const context = await browser.newContext();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
+    const page = await openSettings(context, await superAdmin());
+    await withScreenshot(page, 'copy', async () => {
+      expect(await page.getByTestId('endpoint-usersInfo').inputValue()).toBe(`${baseUrl}/api/imbachat/v1/users`);
+      await page.getByRole('button', { name: 'Copy Users info URL' }).click();
+      await page.getByText('Copied to the clipboard').waitFor();
+      expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(`${baseUrl}/api/imbachat/v1/users`);
+    });
+    await context.close();
+  });
+
   it('runs Test API and shows the user\'s name', async () => {
     const context = await browser.newContext();
-    const page = await openSettings(context, superEmail);
+    const page = await openSettings(context, await superAdmin());
     await withScreenshot(page, 'test-api', async () => {
       await page.locator('#imbachat-test-user-ids').fill(String(alice.id));
       await page.getByRole('button', { name: 'Test API' }).click();
@@ -104,7 +119,7 @@ describe('Settings → ImbaChat', () => {
 
   it('shows a value locked by config/plugins disabled, naming the config key', async () => {
     const context = await browser.newContext();
-    const page = await openSettings(context, superEmail);
+    const page = await openSettings(context, await superAdmin());
     await withScreenshot(page, 'locked', async () => {
       expect(await page.locator('#imbachat-tokenTtlSeconds').isDisabled()).toBe(true);
       await page.getByText('Set in config/plugins (imbachat.config.tokenTtlSeconds)').waitFor();
@@ -115,13 +130,37 @@ describe('Settings → ImbaChat', () => {
 
   it('shows validation messages next to the fields and warns before leaving with unsaved changes', async () => {
     const context = await browser.newContext();
-    const page = await openSettings(context, superEmail);
+    const page = await openSettings(context, await superAdmin());
     await withScreenshot(page, 'validation', async () => {
       await page.locator('#imbachat-widgetScriptUrl').fill('not a url');
       await page.locator('#imbachat-idSeparator').fill('7');
       await page.getByRole('button', { name: 'Save' }).click();
       await page.getByText('An http(s) URL').waitFor();
       await page.getByText('One to five characters, no digits').waitFor();
+
+      // The server has the last word: its 400 answer lands next to the field it names.
+      await page.locator('#imbachat-widgetScriptUrl').fill('https://chat.example.com/{widgetId}/widget.js');
+      await page.locator('#imbachat-idSeparator').fill(';');
+      await page.route('**/imbachat/settings', (route) =>
+        route.request().method() === 'PUT'
+          ? route.fulfill({
+              status: 400,
+              contentType: 'application/json',
+              body: JSON.stringify({
+                data: null,
+                error: {
+                  status: 400,
+                  name: 'ValidationError',
+                  message: 'widgetId is set in config/plugins',
+                  details: { errors: [{ path: ['widgetId'], message: 'Refused by the server', name: 'ValidationError' }] },
+                },
+              }),
+            })
+          : route.continue()
+      );
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.locator('#imbachat-widgetId').locator('xpath=ancestor::*[3]').getByText('Refused by the server').waitFor();
+      await page.unroute('**/imbachat/settings');
 
       await page.getByRole('link', { name: 'Overview' }).click();
       await page.getByRole('alertdialog').waitFor();
@@ -131,7 +170,7 @@ describe('Settings → ImbaChat', () => {
 
   it('gives an admin with read but not update permission nothing editable', async () => {
     const context = await browser.newContext();
-    const page = await openSettings(context, readerEmail);
+    const page = await openSettings(context, await reader());
     await withScreenshot(page, 'read-only', async () => {
       await page.getByTestId('read-only').waitFor();
       const fields = ['widgetId', 'widgetScriptUrl', 'apiLogin', 'apiPassword', 'secretKey', 'tokenTtlSeconds', 'profileUrlTemplate', 'idSeparator'];
@@ -146,7 +185,7 @@ describe('Settings → ImbaChat', () => {
   it('speaks Russian when the admin does', async () => {
     const context = await browser.newContext();
     await context.addInitScript("window.localStorage.setItem('strapi-admin-language', 'ru')");
-    const page = await openSettings(context, superEmail);
+    const page = await openSettings(context, await superAdmin());
     await withScreenshot(page, 'russian', async () => {
       await page.getByRole('heading', { name: 'Доступ чат-сервера' }).waitFor();
       await page.getByText('API пароль', { exact: true }).waitFor();
