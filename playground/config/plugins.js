@@ -1,15 +1,4 @@
-const fs = require('fs');
-const path = require('path');
-
-// This repository's root: Strapi reads this file from playground/config (admin build) and from
-// playground/dist/config (server), so the path is found rather than counted.
-const pluginRoot = () => {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'strapi-plugin-imbachat') return dir;
-  }
-  throw new Error('playground: strapi-plugin-imbachat not found above ' + __dirname);
-};
+const pluginRoot = require('../src/plugin-root');
 
 module.exports = ({ env }) => ({
   imbachat: {

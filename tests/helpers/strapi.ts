@@ -37,6 +37,8 @@ export interface StartOptions {
 export const startStrapi = async ({ env = {}, seed = false }: StartOptions = {}): Promise<TestApp> => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imbachat-test-'));
   fs.mkdirSync(path.join(dir, 'public', 'uploads'), { recursive: true });
+  // The playground's static pages (the chat demo), beside this run's own uploads folder.
+  fs.cpSync(path.join(PLAYGROUND, 'public', 'chat-demo'), path.join(dir, 'public', 'chat-demo'), { recursive: true });
   for (const key of MANAGED_ENV) delete process.env[key];
   Object.assign(process.env, {
     DATABASE_CLIENT: process.env.DATABASE_CLIENT ?? 'sqlite',

@@ -10,7 +10,7 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..', '..');
 const pkg = require(path.join(ROOT, 'package.json'));
 const ALLOWED = [/^dist\//, /^strapi-(server|admin)\.js$/, /^(README\.md|LICENSE|CHANGELOG\.md|package\.json)$/];
-const NEEDED = ['dist/server/index.js', 'dist/admin/index.js', 'strapi-server.js', 'strapi-admin.js', 'README.md', 'LICENSE', 'CHANGELOG.md'];
+const NEEDED = ['dist/server/index.js', 'dist/admin/index.js', 'dist/client/index.mjs', 'dist/client/src/index.d.ts', 'strapi-server.js', 'strapi-admin.js', 'README.md', 'LICENSE', 'CHANGELOG.md'];
 
 class CheckFailed extends Error {}
 const fail = (message) => {

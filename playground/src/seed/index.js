@@ -42,6 +42,10 @@ const seedAdmin = async (strapi) => {
 
 const seedSiteUsers = async (strapi) => {
   const role = await strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } });
+  // The demo page lists the site's users for its "Write message" buttons (playground only).
+  await strapi.db
+    .query('plugin::users-permissions.permission')
+    .create({ data: { action: 'plugin::users-permissions.user.find', role: role.id } });
   const users = strapi.plugin('users-permissions').service('user');
   for (const { avatar, ...user } of SITE_USERS) {
     await users.add({
@@ -70,6 +74,7 @@ const printWelcome = async (strapi) => {
   const lines = [
     '',
     '  ImbaChat playground',
+    `  Chat demo page    ${base}/chat-demo/`,
     `  Admin panel       ${base}/admin`,
     `  Admin login       ${ADMIN.email} / ${ADMIN.password}`,
     `  Site users        ${SITE_USERS.map((u) => u.username).join(', ')} (password ${USER_PASSWORD}; mallory is blocked)`,

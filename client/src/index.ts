@@ -1,0 +1,125 @@
+/**
+ * strapi-plugin-imbachat/client: the ImbaChat widget for a headless front end in three lines.
+ * No dependencies and nothing of Node, Strapi or React: runs in any current browser.
+ */
+
+/** What GET /api/imbachat/token answers for a logged-in user. */
+export interface ChatToken {
+  token: string;
+  user_id: number;
+  expires_at: number;
+  widget_id: string;
+  script_url: string;
+}
+
+/** What GET /api/imbachat/widget answers, for visitors who are not logged in. */
+export interface WidgetInfo {
+  widget_id: string;
+  script_url: string;
+}
+
+/** Options ImbaChat's `load` accepts besides the user (language, theme, position, …). */
+export type LoadOptions = Record<string, unknown>;
+
+interface ImbaChatGlobal {
+  load(options?: LoadOptions): unknown;
+}
+interface ImbaApi {
+  openDialog(userId: number | string): unknown;
+}
+type WidgetWindow = Window & { ImbaChat?: ImbaChatGlobal; imbaApi?: ImbaApi };
+
+/** A failure with the HTTP status that caused it (0 when no answer came: network, timeout). */
+export class ImbaChatError extends Error {
+  readonly status: number;
+
+  constructor(message: string, status: number) {
+    super(message);
+    this.name = 'ImbaChatError';
+    this.status = status;
+  }
+}
+
+const DEFAULT_TIMEOUT_MS = 15_000;
+const apiUrl = (strapiUrl: string, path: string) => `${strapiUrl.replace(/\/+$/, '')}/api/imbachat/${path}`;
+
+const getJson = async <T>(url: string, jwt?: string): Promise<T> => {
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: jwt ? { Authorization: `Bearer ${jwt}` } : {}, credentials: 'omit' });
+  } catch (error) {
+    throw new ImbaChatError(`Cannot reach ${url}: ${(error as Error).message}`, 0);
+  }
+  const body = await response.json().catch(() => null);
+  if (!response.ok) {
+    throw new ImbaChatError(body?.error?.message ?? `${url} answered HTTP ${response.status}`, response.status);
+  }
+  return body as T;
+};
+
+/** A chat token for the user whose users-permissions JWT this is. */
+export const fetchChatToken = ({ strapiUrl, jwt }: { strapiUrl: string; jwt: string }) =>
+  getJson<ChatToken>(apiUrl(strapiUrl, 'token'), jwt);
+
+/** The widget's id and script, for a visitor. */
+export const fetchWidget = ({ strapiUrl }: { strapiUrl: string }) => getJson<WidgetInfo>(apiUrl(strapiUrl, 'widget'));
+
+const waitFor = <T>(get: () => T | undefined, timeoutMs: number, message: string): Promise<T> =>
+  new Promise((resolve, reject) => {
+    const deadline = Date.now() + timeoutMs;
+    const check = () => {
+      const value = get();
+      if (value) resolve(value);
+      else if (Date.now() >= deadline) reject(new ImbaChatError(message, 0));
+      else setTimeout(check, 50);
+    };
+    check();
+  });
+
+const widgetWindow = () => window as WidgetWindow;
+const scripts = new Map<string, Promise<ImbaChatGlobal>>();
+
+/** Adds the widget script once per URL and waits for `window.ImbaChat`. */
+const loadScript = (src: string, timeoutMs: number) => {
+  let loaded = scripts.get(src);
+  if (!loaded) {
+    if (![...document.scripts].some((script) => script.src === src)) {
+      const script = document.createElement('script');
+      script.src = src;
+      script.async = true;
+      document.head.appendChild(script);
+    }
+    loaded = waitFor(() => widgetWindow().ImbaChat, timeoutMs, `The ImbaChat widget did not load from ${src} within ${timeoutMs / 1000} s`);
+    loaded.catch(() => scripts.delete(src));
+    scripts.set(src, loaded);
+  }
+  return loaded;
+};
+
+export interface LoadImbaChatOptions {
+  strapiUrl: string;
+  /** The logged-in user's users-permissions JWT; without it the widget loads for a visitor. */
+  jwt?: string;
+  options?: LoadOptions;
+  timeoutMs?: number;
+}
+
+/**
+ * Loads the widget: for a logged-in user `ImbaChat.load({user_id, token, ...options})`, for a
+ * visitor `ImbaChat.load()`. Resolves with what `load` returns.
+ */
+export const loadImbaChat = async ({ strapiUrl, jwt, options = {}, timeoutMs = DEFAULT_TIMEOUT_MS }: LoadImbaChatOptions) => {
+  if (!jwt) {
+    const widget = await fetchWidget({ strapiUrl });
+    return (await loadScript(widget.script_url, timeoutMs)).load();
+  }
+  const grant = await fetchChatToken({ strapiUrl, jwt });
+  const imbaChat = await loadScript(grant.script_url, timeoutMs);
+  return imbaChat.load({ user_id: grant.user_id, token: grant.token, ...options });
+};
+
+/** Opens a dialog with this user ("Write message"), waiting for the widget if it is not ready. */
+export const openDialog = async (userId: number | string, { timeoutMs = DEFAULT_TIMEOUT_MS } = {}) => {
+  const api = await waitFor(() => widgetWindow().imbaApi, timeoutMs, `The ImbaChat widget was not ready within ${timeoutMs / 1000} s`);
+  return api.openDialog(userId);
+};

@@ -1,0 +1,150 @@
+import { createHmac } from 'node:crypto';
+import path from 'node:path';
+import jwt from 'jsonwebtoken';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startStrapi, type TestApp } from '../helpers/strapi';
+import { DOCS, launchBrowser, listen, pageScreenshot, shows, withScreenshot } from './browser';
+
+// The playground's seeded values (playground/src/seed) and its users-permissions JWT secret.
+const { DEMO_SETTINGS, USER_PASSWORD } = require('../../playground/src/seed');
+const JWT_SECRET = 'playground-users-permissions-jwt-secret';
+const SCRIPT_URL = `https://api.imbachat.com/imbachat/v1/${DEMO_SETTINGS.widgetId}/widget`;
+
+// Stands in for ImbaChat's widget script (its servers are out of reach): records what the page does.
+const STAND_IN = `(function () {
+  var seen = (window.__imba = window.__imba || { loads: [], dialogs: [] });
+  window.ImbaChat = { load: function () { seen.loads.push(arguments.length ? arguments[0] : 'no arguments'); return Promise.resolve('ready'); } };
+  window.imbaApi = { openDialog: function (id) { seen.dialogs.push(id); } };
+})();`;
+
+let app: TestApp;
+let baseUrl: string;
+let browser: Browser;
+let ids: Record<string, number>;
+
+interface Widget {
+  context: BrowserContext;
+  page: Page;
+  requested: string[];
+}
+
+/** A browser context whose widget script comes from the stand-in, after `delayMs`. */
+const openDemo = async ({ delayMs = 0, sessionJwt }: { delayMs?: number; sessionJwt?: string } = {}): Promise<Widget> => {
+  const context = await browser.newContext();
+  const requested: string[] = [];
+  await context.route('https://api.imbachat.com/**', async (route) => {
+    requested.push(route.request().url());
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    await route.fulfill({ status: 200, contentType: 'application/javascript', body: STAND_IN });
+  });
+  if (sessionJwt) await context.addInitScript(`sessionStorage.setItem('imbachat-demo-jwt', ${JSON.stringify(sessionJwt)})`);
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/chat-demo/`);
+  return { context, page, requested };
+};
+
+const seen = (page: Page) => page.evaluate<{ loads: unknown[]; dialogs: unknown[] }>('window.__imba || { loads: [], dialogs: [] }');
+
+const logInOnPage = async (page: Page, identifier: string, password: string) => {
+  await page.locator('#login-form input[name=identifier]').fill(identifier);
+  await page.locator('#login-form input[name=password]').fill(password);
+  await page.locator('#login-form button[type=submit]').click();
+};
+
+beforeAll(async () => {
+  app = await startStrapi({ seed: true });
+  baseUrl = await listen(app);
+  const users = await app.strapi.db.query('plugin::users-permissions.user').findMany({ select: ['id', 'username'] });
+  ids = Object.fromEntries(users.map((user: { id: number; username: string }) => [user.username, user.id]));
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('the chat demo page', () => {
+  it('gives a visitor the guest widget: the configured script, then load() with no arguments', async () => {
+    const { context, page, requested } = await openDemo();
+    await withScreenshot(page, 'demo-visitor', async () => {
+      await shows(page.locator('#status'), 'You are a visitor');
+      expect(requested).toEqual([SCRIPT_URL]);
+      expect((await seen(page)).loads).toEqual(['no arguments']);
+    });
+    await context.close();
+  });
+
+  it('logs a site user in and loads the chat with their id and a token signed with the secret key', async () => {
+    const { context, page, requested } = await openDemo();
+    await withScreenshot(page, 'demo-login', async () => {
+      await shows(page.locator('#status'), 'You are a visitor');
+      await logInOnPage(page, 'alice', USER_PASSWORD);
+      await shows(page.locator('#status'), 'Chat loaded for alice.');
+      const { loads } = await seen(page);
+      expect(loads).toHaveLength(1);
+      const { user_id, token } = loads[0] as { user_id: number; token: string };
+      expect(user_id).toBe(ids.alice);
+      const [header, payload, signature] = token.split('.');
+      expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toEqual({ exp: expect.any(Number), user_id: ids.alice });
+      expect(signature).toBe(createHmac('sha256', DEMO_SETTINGS.secretKey).update(`${header}.${payload}`).digest('base64url'));
+      expect(requested.every((url) => url === SCRIPT_URL)).toBe(true);
+      await shows(page.locator('#people'), 'Bob Builder');
+      await pageScreenshot(page, path.join(DOCS, 'chat-demo.png'));
+    });
+    await context.close();
+  });
+
+  it('adds the widget script once when loadImbaChat is called twice', async () => {
+    const { context, page, requested } = await openDemo();
+    await withScreenshot(page, 'demo-twice', async () => {
+      await shows(page.locator('#status'), 'You are a visitor');
+      await page.evaluate(`import('/chat-demo/imbachat-client.mjs').then((client) =>
+        Promise.all([client.loadImbaChat({ strapiUrl: location.origin }), client.loadImbaChat({ strapiUrl: location.origin })]))`);
+      expect(await page.evaluate<number>(`document.querySelectorAll('script[src="${SCRIPT_URL}"]').length`)).toBe(1);
+      expect(requested).toEqual([SCRIPT_URL]);
+      expect((await seen(page)).loads).toHaveLength(3);
+    });
+    await context.close();
+  });
+
+  it('delivers a dialog opened before the widget is ready once it is, and only once', async () => {
+    const session = jwt.sign({ id: ids.alice }, JWT_SECRET, { expiresIn: '1h' });
+    const { context, page } = await openDemo({ delayMs: 2500, sessionJwt: session });
+    await withScreenshot(page, 'demo-early-dialog', async () => {
+      const write = page.locator(`#people button[data-user-id="${ids.bob}"]`);
+      await write.waitFor();
+      expect(await page.evaluate<boolean>('Boolean(window.ImbaChat)')).toBe(false);
+      await write.click();
+      expect((await seen(page)).dialogs).toEqual([]);
+      await shows(page.locator('#status'), 'Chat loaded for alice.');
+      await page.waitForFunction('window.__imba && window.__imba.dialogs.length > 0');
+      await page.waitForTimeout(300);
+      expect((await seen(page)).dialogs).toEqual([ids.bob]);
+    });
+    await context.close();
+  });
+
+  it('shows a wrong password as an error on the page', async () => {
+    const { context, page } = await openDemo();
+    await withScreenshot(page, 'demo-wrong-password', async () => {
+      await shows(page.locator('#status'), 'You are a visitor');
+      await logInOnPage(page, 'alice', 'not-the-password');
+      await shows(page.locator('#error'), 'Login failed: Invalid identifier or password');
+    });
+    await context.close();
+  });
+
+  it('shows an expired Strapi JWT as an error on the page, not a blank', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const expired = jwt.sign({ id: ids.alice, iat: now - 7200, exp: now - 3600 }, JWT_SECRET);
+    const { context, page } = await openDemo({ sessionJwt: expired });
+    await withScreenshot(page, 'demo-expired', async () => {
+      await shows(page.locator('#error'), 'Your session has expired');
+      await shows(page.locator('#status'), 'The chat could not load.');
+      expect((await seen(page)).loads).toEqual([]);
+      expect(await page.locator('#login').isVisible()).toBe(true);
+    });
+    await context.close();
+  });
+});
