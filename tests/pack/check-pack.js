@@ -46,10 +46,12 @@ const { createStrapi } = require('@strapi/strapi');
   const base = 'http://127.0.0.1:' + strapi.server.httpServer.address().port + '/api/imbachat';
   const version = await fetch(base + '/v1');
   const users = await fetch(base + '/v1/users/1');
+  const client = await import('strapi-plugin-imbachat/client');
   console.log(JSON.stringify({
     loadedFrom: strapi.config.get('enabledPlugins').imbachat?.pathToPlugin,
     version: { status: version.status, body: await version.json() },
     users: { status: users.status },
+    client: Object.keys(client).sort(),
   }));
   await strapi.destroy();
   process.exit(0);
@@ -103,6 +105,9 @@ try {
     fail(`GET /api/imbachat/v1 answered ${status} ${JSON.stringify(body)}`);
   }
   if (result.users.status !== 503) fail(`an unconfigured users route answered ${result.users.status}, expected 503`);
+  const exported = ['ImbaChatError', 'fetchChatToken', 'fetchWidget', 'loadImbaChat', 'openDialog'];
+  if (JSON.stringify(result.client) !== JSON.stringify(exported)) fail(`strapi-plugin-imbachat/client exports ${result.client}`);
+  console.log(`pack check: strapi-plugin-imbachat/client imports from the tarball: ${exported.join(', ')}`);
   console.log(`pack check: the installed plugin answers GET /api/imbachat/v1 with ${JSON.stringify(body)}`);
   console.log('pack check: 1 passed, 0 failed');
 } catch (error) {
