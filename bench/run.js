@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+// npm run bench: the plugin's chat-server and token routes against Strapi's own routes on one
+// site (the playground in production mode, 10,000 users), driven by autocannon. Prints figures and
+// ratios, checks them against the targets, and writes docs/benchmarks.md.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const autocannon = require('autocannon');
+const { startSite } = require('./site');
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
+const SECONDS = Number(process.env.BENCH_SECONDS || 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 10);
+
+const basic = (login, password) => `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}`;
+
+const load = (url, headers, seconds = SECONDS) =>
+  new Promise((resolve, reject) => {
+    autocannon({ url, headers, connections: CONNECTIONS, duration: seconds }, (error, result) => {
+      if (error) return reject(error);
+      if (result.non2xx > 0 || result.errors > 0) {
+        return reject(new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`));
+      }
+      resolve({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 });
+    });
+  });
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const summarize = (runs) => ({ rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)) });
+
+const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+(async () => {
+  console.log(`bench: starting the playground in production mode (${ROUNDS} rounds of ${SECONDS} s, ${CONNECTIONS} connections)`);
+  const site = await startSite();
+  const seeded = await site.call('seed', { count: 10_000 - 1 });
+  console.log(`bench: seeded ${fmt(seeded.seeded + 1)} users in ${fmt(seeded.ms)} ms`);
+
+  const ids = (count) => Array.from({ length: count }, (_, i) => i + 2);
+  const auth = { Authorization: basic(site.login, site.password) };
+  const bearer = { Authorization: `Bearer ${site.jwt}` };
+  const strapiIn = ids(100).map((id, i) => `filters[id][$in][${i}]=${id}`).join('&');
+  const routes = {
+    'users-by-id (100 ids)': [`${site.baseUrl}/api/imbachat/v1/users/${ids(100).join(',')}`, auth],
+    "Strapi's users find (100 ids)": [`${site.baseUrl}/api/users?${strapiIn}`, {}],
+    'GET /_health': [`${site.baseUrl}/_health`, {}],
+    'chat token': [`${site.baseUrl}/api/imbachat/token`, bearer],
+    'GET /api/users/me': [`${site.baseUrl}/api/users/me`, bearer],
+  };
+
+  const runs = Object.fromEntries(Object.keys(routes).map((name) => [name, []]));
+  for (let round = 1; round <= ROUNDS; round += 1) {
+    for (const [name, [url, headers]] of Object.entries(routes)) {
+      runs[name].push(await load(url, headers));
+    }
+    console.log(`bench: round ${round}/${ROUNDS} done`);
+  }
+  const main = Object.fromEntries(Object.entries(runs).map(([name, list]) => [name, summarize(list)]));
+
+  const sizes = {};
+  for (const count of [1, 10, 100, 1000]) {
+    sizes[count] = await new Promise((resolve, reject) => {
+      autocannon(
+        {
+          url: `${site.baseUrl}/api/imbachat/v1/users`,
+          method: 'POST',
+          headers: { ...auth, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ user_ids: ids(count).join(',') }),
+          connections: CONNECTIONS,
+          duration: 3,
+        },
+        (error, result) => (error ? reject(error) : resolve({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 }))
+      );
+    });
+  }
+
+  const queryCount = async (count) => {
+    await site.call('resetQueries');
+    const res = await fetch(`${site.baseUrl}/api/imbachat/v1/users/${ids(count).join(',')}`, { headers: auth });
+    if (!res.ok) throw new Error(`users-by-id answered ${res.status}`);
+    return (await site.call('queries')).queries;
+  };
+  // The first request after a settings read may include it: warm up, then count.
+  await queryCount(1);
+  const queries = { 1: await queryCount(1), 1000: await queryCount(1000) };
+
+  const search = {};
+  const searchAt = async (users) => {
+    for (const mode of ['prefix', 'contains']) {
+      await site.call('settings', { values: { searchMode: mode } });
+      await new Promise((resolve) => setTimeout(resolve, 1100)); // past the settings cache
+      search[`${mode} @ ${fmt(users)}`] = await load(`${site.baseUrl}/api/imbachat/v1/search/member9999?limit=20`, auth, 3);
+    }
+  };
+  await searchAt(10_000);
+  const more = await site.call('seed', { count: 90_000 });
+  console.log(`bench: seeded ${fmt(more.seeded + 1)} users (+90,000 in ${fmt(more.ms)} ms)`);
+  await searchAt(100_000);
+  await site.call('stop');
+
+  const ratio = (a, b) => a / b;
+  const r = {
+    vsFind: ratio(main['users-by-id (100 ids)'].rps, main["Strapi's users find (100 ids)"].rps),
+    vsHealth: ratio(main['users-by-id (100 ids)'].rps, main['GET /_health'].rps),
+    tokenVsMe: ratio(main['chat token'].rps, main['GET /api/users/me'].rps),
+    p50_1000_vs_10: ratio(sizes[1000].p50, Math.max(sizes[10].p50, 1)),
+  };
+  const checks = [
+    ['users-by-id(100) / Strapi users find(100)', `${fmt(r.vsFind, 2)}×`, '≥ 8×', r.vsFind >= 8],
+    ['users-by-id(100) / GET /_health', fmt(r.vsHealth, 2), '≥ 0.30', r.vsHealth >= 0.3],
+    ['chat token / GET /api/users/me', `${fmt(r.tokenVsMe, 2)}×`, '≥ 3×', r.tokenVsMe >= 3],
+    ['SQL queries per users-by-id (1 id, 1000 ids)', `${queries[1]}, ${queries[1000]}`, 'constant, ≤ 2', queries[1] === queries[1000] && queries[1000] <= 2],
+    ['p50 1000 ids / p50 10 ids', `${fmt(r.p50_1000_vs_10, 2)}×`, '≤ 5×', r.p50_1000_vs_10 <= 5],
+    ['search p50, prefix, 100,000 users', `${fmt(search['prefix @ 100,000'].p50, 1)} ms`, '≤ 25 ms', search['prefix @ 100,000'].p50 <= 25],
+  ];
+
+  const lines = [];
+  lines.push('| route | requests/s | p50 ms | p99 ms |', '|---|---:|---:|---:|');
+  for (const [name, s] of Object.entries(main)) lines.push(`| ${name} | ${fmt(s.rps)} | ${fmt(s.p50, 1)} | ${fmt(s.p99, 1)} |`);
+  for (const [count, s] of Object.entries(sizes)) lines.push(`| users-by-id, POST ${count} ids | ${fmt(s.rps)} | ${fmt(s.p50, 1)} | ${fmt(s.p99, 1)} |`);
+  for (const [name, s] of Object.entries(search)) lines.push(`| search, ${name} users | ${fmt(s.rps)} | ${fmt(s.p50, 1)} | ${fmt(s.p99, 1)} |`);
+  lines.push('', '| ratio | measured | target | |', '|---|---:|---:|---|');
+  for (const [name, value, target, ok] of checks) lines.push(`| ${name} | ${value} | ${target} | ${ok ? 'met' : 'MISSED'} |`);
+  const table = lines.join('\n');
+  console.log(`\n${table}\n`);
+
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const machine = `${os.cpus().length} × ${cpu}, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+  const doc = `# Benchmarks
+
+The last run of \`npm run bench\` (${new Date().toISOString().slice(0, 10)}), on ${machine}.
+
+The playground in production mode (\`NODE_ENV=production\`) on SQLite with 10,000 site users, and
+autocannon in the benchmark's own process on the same machine: ${CONNECTIONS} connections,
+${ROUNDS} rounds of ${SECONDS} s per route, routes alternating within each round, medians shown.
+Strapi's own users find had the public \`find\` permission for the run. Search used the term
+\`member12\` with \`limit=20\` after 90,000 more users were added.
+
+${table}
+
+Reproduce: \`npm install && npm run bench\` (about four minutes). \`BENCH_ROUNDS\`, \`BENCH_SECONDS\`
+and \`BENCH_CONNECTIONS\` change the run.
+`;
+  fs.mkdirSync(path.resolve(__dirname, '..', 'docs'), { recursive: true });
+  fs.writeFileSync(path.resolve(__dirname, '..', 'docs', 'benchmarks.md'), doc);
+  const missed = checks.filter((check) => !check[3]).length;
+  console.log(`bench: ${checks.length - missed} of ${checks.length} targets met; docs/benchmarks.md written`);
+  process.exit(0);
+})().catch((error) => {
+  console.error(`bench: ${error.stack || error}`);
+  process.exit(1);
+});
