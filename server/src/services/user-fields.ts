@@ -47,6 +47,8 @@ const userFieldsService = ({ strapi }: { strapi: Core.Strapi }) => {
       .map(([name, a]) => ({ name, type: a.type }));
 
   const warned = new Set<string>();
+  // Settings objects are frozen and replaced on change, so a plan can be kept per object.
+  const plans = new WeakMap<object, UserFieldPlan>();
   const warnOnce = (message: string) => {
     if (warned.has(message)) return;
     warned.add(message);
@@ -83,6 +85,15 @@ const userFieldsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Resolves the settings to attributes, falling back (with one warning) when the schema changed. */
     plan(settings: Pick<Settings, 'nameField' | 'avatarField'>): UserFieldPlan {
+      let plan = plans.get(settings);
+      if (!plan) {
+        plan = this.resolve(settings);
+        plans.set(settings, plan);
+      }
+      return plan;
+    },
+
+    resolve(settings: Pick<Settings, 'nameField' | 'avatarField'>): UserFieldPlan {
       let name = settings.nameField;
       if (name !== 'username' && !nameChoices().some((choice) => choice.name === name)) {
         warnOnce(`nameField "${name}" is no longer a public text attribute of the user model; using username`);
