@@ -135,7 +135,8 @@ The playground in production mode (\`NODE_ENV=production\`) on SQLite with 10,00
 autocannon in the benchmark's own process on the same machine: ${CONNECTIONS} connections,
 ${ROUNDS} rounds of ${SECONDS} s per route, routes alternating within each round, medians shown.
 Strapi's own users find had the public \`find\` permission for the run. Search used the term
-\`member12\` with \`limit=20\` after 90,000 more users were added.
+\`member9999\` (11 matches, so the whole table is read) with \`limit=20\`, at 10,000 users and again
+after 90,000 more were added.
 
 ${table}
 
