@@ -1,9 +1,11 @@
 import type { Core } from '@strapi/strapi';
 import { ACTION_DEFINITIONS } from './permissions';
 import { getService } from './utils/get-service';
+import { foldUnicodeOnSqlite } from './utils/sqlite-unicode';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(ACTION_DEFINITIONS);
+  await foldUnicodeOnSqlite(strapi);
 
   // Field names from config/plugins can only be checked once the user model is loaded.
   const settings = getService(strapi, 'settings');

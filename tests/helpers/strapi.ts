@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import type { Core } from '@strapi/strapi';
+import { createTestDatabase, type TestDatabase } from './database';
 
 export const PLAYGROUND = path.resolve(__dirname, '..', '..', 'playground');
 const USER_UID = 'plugin::users-permissions.user';
@@ -40,9 +41,12 @@ export const startStrapi = async ({ env = {}, seed = false }: StartOptions = {})
   // The playground's static pages (the chat demo), beside this run's own uploads folder.
   fs.cpSync(path.join(PLAYGROUND, 'public', 'chat-demo'), path.join(dir, 'public', 'chat-demo'), { recursive: true });
   for (const key of MANAGED_ENV) delete process.env[key];
+  const client = process.env.DATABASE_CLIENT ?? 'sqlite';
+  const database: TestDatabase | undefined = client === 'sqlite' ? undefined : await createTestDatabase(client);
   Object.assign(process.env, {
-    DATABASE_CLIENT: process.env.DATABASE_CLIENT ?? 'sqlite',
+    DATABASE_CLIENT: client,
     DATABASE_FILENAME: path.join(dir, 'data.db'),
+    ...database?.env,
     PUBLIC_DIR: path.join(dir, 'public'),
     IMBACHAT_PLAYGROUND_SEED: seed ? 'true' : 'false',
     IMBACHAT_PLAYGROUND_QUIET: 'true',
@@ -54,7 +58,14 @@ export const startStrapi = async ({ env = {}, seed = false }: StartOptions = {})
   });
 
   const { createStrapi } = await import('@strapi/strapi');
-  const strapi = await createStrapi({ appDir: PLAYGROUND, distDir: path.join(PLAYGROUND, 'dist') }).load();
+  let strapi: Core.Strapi;
+  try {
+    strapi = await createStrapi({ appDir: PLAYGROUND, distDir: path.join(PLAYGROUND, 'dist') }).load();
+  } catch (error) {
+    await global.strapi?.destroy().catch(() => undefined);
+    await database?.drop();
+    throw error;
+  }
   strapi.server.mount();
 
   const responses: TestApp['responses'] = [];
@@ -73,6 +84,7 @@ export const startStrapi = async ({ env = {}, seed = false }: StartOptions = {})
     dir,
     async close() {
       await strapi.destroy();
+      await database?.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -59,8 +59,11 @@ describe('GET /api/imbachat/v1/search/:key', () => {
     expect(await found('100%')).toEqual([ids.percent]);
   });
 
-  it('finds non-ASCII names', async () => {
+  it('finds non-ASCII names in any case, on every database', async () => {
     expect(await found('Zoë')).toEqual([ids.zoe]);
+    expect(await found('ZOË')).toEqual([ids.zoe]);
+    expect(await found('saldaña')).toEqual([ids.zoe]);
+    expect(await found('SALDAÑA')).toEqual([ids.zoe]);
   });
 
   it('answers data: [] for no match and for an empty term', async () => {
