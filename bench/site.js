@@ -5,7 +5,8 @@ const path = require('node:path');
 const startSite = () =>
   new Promise((resolve, reject) => {
     // BENCH_CPU_PROF=dir: the site runs under node --cpu-prof and writes its profile there on stop.
-    const execArgv = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    const execArgv = ['--expose-gc'];
+    if (process.env.BENCH_CPU_PROF) execArgv.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`);
     const child = fork(path.join(__dirname, 'server.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
     let next = 0;
     const pending = new Map();
