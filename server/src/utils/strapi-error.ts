@@ -4,6 +4,7 @@ const NAMES: Record<number, string> = {
   400: 'ValidationError',
   401: 'UnauthorizedError',
   403: 'ForbiddenError',
+  415: 'UnsupportedMediaTypeError',
   503: 'ServiceUnavailableError',
 };
 
