@@ -26,6 +26,8 @@ export interface TestApp {
   http(): request.Agent;
   responses: { status: number; text: string; headers: Record<string, string> }[];
   dir: string;
+  /** Everything Strapi logged, debug level included. */
+  logFile: string;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export const startStrapi = async ({ env = {}, seed = false }: StartOptions = {})
     PUBLIC_DIR: path.join(dir, 'public'),
     IMBACHAT_PLAYGROUND_SEED: seed ? 'true' : 'false',
     IMBACHAT_PLAYGROUND_QUIET: 'true',
+    IMBACHAT_LOG_FILE: path.join(dir, 'strapi.log'),
     SERVE_ADMIN_PANEL: 'false',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     STRAPI_TELEMETRY_DISABLED: 'true',
@@ -82,6 +85,7 @@ export const startStrapi = async ({ env = {}, seed = false }: StartOptions = {})
     http,
     responses,
     dir,
+    logFile: path.join(dir, 'strapi.log'),
     async close() {
       await strapi.destroy();
       await database?.drop();
@@ -180,11 +184,14 @@ export const countQueries = async (strapi: Core.Strapi, work: () => Promise<unkn
 export const basic = (login: string, password: string) =>
   `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}`;
 
-/** Asserts that no answer this suite received carries one of the secrets. */
+/** Asserts that no answer this suite received, and no line Strapi logged, carries one of the secrets. */
 export const expectNoSecretsIn = (app: TestApp, secrets: string[]) => {
   expect(app.responses.length).toBeGreaterThan(0);
   for (const response of app.responses) {
     const seen = response.text + JSON.stringify(response.headers);
     for (const secret of secrets) expect(seen).not.toContain(secret);
   }
+  const log = fs.readFileSync(app.logFile, 'utf8');
+  expect(log.length).toBeGreaterThan(0);
+  for (const secret of secrets) expect(log).not.toContain(secret);
 };
