@@ -7,8 +7,10 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(ACTION_DEFINITIONS);
   await foldUnicodeOnSqlite(strapi);
 
-  // Field names from config/plugins can only be checked once the user model is loaded.
   const settings = getService(strapi, 'settings');
+  await settings.checkStoredSecrets();
+
+  // Field names from config/plugins can only be checked once the user model is loaded.
   const locked = await settings.get();
   const lockedKeys = settings.lockedKeys();
   try {

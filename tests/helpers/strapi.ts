@@ -10,6 +10,7 @@ const USER_UID = 'plugin::users-permissions.user';
 
 /** Env vars the playground's config reads; each boot sets them afresh so suites never leak into each other. */
 const MANAGED_ENV = [
+  'ENCRYPTION_KEY',
   'IMBACHAT_WIDGET_ID',
   'IMBACHAT_API_LOGIN',
   'IMBACHAT_API_PASSWORD',
@@ -26,25 +27,31 @@ export interface TestApp {
   http(): request.Agent;
   responses: { status: number; text: string; headers: Record<string, string> }[];
   dir: string;
+  database?: TestDatabase;
   /** Everything Strapi logged, debug level included. */
   logFile: string;
-  close(): Promise<void>;
+  close(options?: { keepData?: boolean }): Promise<void>;
 }
 
 export interface StartOptions {
   env?: Record<string, string>;
   seed?: boolean;
+  /** Boot again on the database and folders of an app closed with `keepData` (a restart). */
+  reuse?: TestApp;
 }
 
 /** Boots the playground in-process on a fresh SQLite file of its own. */
-export const startStrapi = async ({ env = {}, seed = false }: StartOptions = {}): Promise<TestApp> => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imbachat-test-'));
-  fs.mkdirSync(path.join(dir, 'public', 'uploads'), { recursive: true });
-  // The playground's static pages (the chat demo), beside this run's own uploads folder.
-  fs.cpSync(path.join(PLAYGROUND, 'public', 'chat-demo'), path.join(dir, 'public', 'chat-demo'), { recursive: true });
+export const startStrapi = async ({ env = {}, seed = false, reuse }: StartOptions = {}): Promise<TestApp> => {
+  const dir = reuse?.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'imbachat-test-'));
+  if (!reuse) {
+    fs.mkdirSync(path.join(dir, 'public', 'uploads'), { recursive: true });
+    // The playground's static pages (the chat demo), beside this run's own uploads folder.
+    fs.cpSync(path.join(PLAYGROUND, 'public', 'chat-demo'), path.join(dir, 'public', 'chat-demo'), { recursive: true });
+  }
   for (const key of MANAGED_ENV) delete process.env[key];
   const client = process.env.DATABASE_CLIENT ?? 'sqlite';
-  const database: TestDatabase | undefined = client === 'sqlite' ? undefined : await createTestDatabase(client);
+  const database: TestDatabase | undefined =
+    reuse?.database ?? (client === 'sqlite' ? undefined : await createTestDatabase(client));
   Object.assign(process.env, {
     DATABASE_CLIENT: client,
     DATABASE_FILENAME: path.join(dir, 'data.db'),
@@ -66,7 +73,7 @@ export const startStrapi = async ({ env = {}, seed = false }: StartOptions = {})
     strapi = await createStrapi({ appDir: PLAYGROUND, distDir: path.join(PLAYGROUND, 'dist') }).load();
   } catch (error) {
     await global.strapi?.destroy().catch(() => undefined);
-    await database?.drop();
+    if (!reuse) await database?.drop();
     throw error;
   }
   strapi.server.mount();
@@ -85,9 +92,11 @@ export const startStrapi = async ({ env = {}, seed = false }: StartOptions = {})
     http,
     responses,
     dir,
+    database,
     logFile: path.join(dir, 'strapi.log'),
-    async close() {
+    async close({ keepData = false } = {}) {
       await strapi.destroy();
+      if (keepData) return;
       await database?.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors, validateYupSchema } from '@strapi/utils';
 import { PLUGIN_ID } from '../constants';
 import { getService } from '../utils/get-service';
+import { deriveKey, isSealed, seal, unseal } from '../utils/secret-box';
 import { isUnset, type PluginConfig } from '../config';
 import {
   DEFAULT_SETTINGS,
@@ -47,13 +48,52 @@ const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
     return lockedCache;
   };
 
+  let derived: { from: string; key: Buffer } | undefined;
+  /** The key that seals the secrets at rest, from Strapi's admin.secrets.encryptionKey (none without it). */
+  const sealingKey = (): Buffer | null => {
+    const encryptionKey = strapi.config.get('admin.secrets.encryptionKey') as unknown;
+    if (typeof encryptionKey !== 'string' || encryptionKey === '') return null;
+    if (derived?.from !== encryptionKey) derived = { from: encryptionKey, key: deriveKey(encryptionKey) };
+    return derived.key;
+  };
+
+  const openSecret = (key: SettingKey, value: string): string => {
+    const sealing = sealingKey();
+    try {
+      if (!sealing) throw new Error('no key');
+      return unseal(value, sealing);
+    } catch {
+      throw new Error(
+        `[imbachat] The saved ${key} cannot be decrypted: admin.secrets.encryptionKey is ${sealing ? 'not the key it was saved with' : 'not set'}. ` +
+          `Restore that key, or set imbachat.config.${key} in config/plugins (which wins over the saved value) and save a new one.`
+      );
+    }
+  };
+
   const readStored = async (): Promise<Partial<Settings>> => {
     const stored = (await store().get({})) as Record<string, unknown> | null;
     const known: Record<string, unknown> = {};
     for (const key of SETTING_KEYS) {
-      if (stored && stored[key] !== undefined && stored[key] !== null) known[key] = stored[key];
+      const value = stored?.[key];
+      if (value === undefined || value === null) continue;
+      if (isSealed(value)) {
+        // A value config/plugins locks is never used, so it need not be readable either.
+        if (!(key in lockedValues())) known[key] = openSecret(key, value);
+      } else {
+        known[key] = value;
+      }
     }
     return known as Partial<Settings>;
+  };
+
+  /** Secrets are sealed on the way into the database whenever Strapi has an encryption key. */
+  const writeStored = async (values: Record<string, unknown>) => {
+    const sealing = sealingKey();
+    const row: Record<string, unknown> = { ...values };
+    for (const key of SECRET_KEYS) {
+      if (sealing && typeof row[key] === 'string' && row[key] !== '') row[key] = seal(row[key] as string, sealing);
+    }
+    await store().set({ value: row });
   };
 
   const merge = (stored: Partial<Settings>): Settings =>
@@ -110,10 +150,27 @@ const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (value === null) delete stored[key];
         else stored[key] = value;
       }
-      await store().set({ value: stored });
+      await writeStored(stored);
       const settings = Promise.resolve(merge(stored as Partial<Settings>));
       cached = { settings, expiresAt: Date.now() + pluginConfig().settingsCacheMs };
       return settings;
+    },
+
+    /**
+     * At start-up: fails with a clear message when a saved secret cannot be decrypted, and seals
+     * secrets saved before Strapi had an encryption key. Warns when there is no key to seal with.
+     */
+    async checkStoredSecrets() {
+      const raw = ((await store().get({})) ?? {}) as Record<string, unknown>;
+      const stored = await readStored();
+      const plain = SECRET_KEYS.filter((key) => typeof raw[key] === 'string' && raw[key] !== '' && !isSealed(raw[key]));
+      if (plain.length === 0) return;
+      if (sealingKey()) {
+        await writeStored(stored);
+        strapi.log.info(`[imbachat] Encrypted the saved ${plain.join(' and ')} with admin.secrets.encryptionKey`);
+      } else {
+        strapi.log.warn(`[imbachat] The ${plain.join(' and ')} are saved unencrypted: set admin.secrets.encryptionKey to encrypt them`);
+      }
     },
 
     /** Forget the cached copy, so the next read goes to the database. */
