@@ -38,7 +38,7 @@ const defaultConfig: PluginConfig = {
     basicAuth: { max: 50, windowSeconds: 900 },
     authUsers: { max: 10, windowSeconds: 900 },
   },
-  settingsCacheMs: 1000,
+  settingsCacheMs: 750,
 };
 
 /** A config value that counts as "not set", so the admin's stored value is used. */

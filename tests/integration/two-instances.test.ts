@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import path from 'node:path';
+import { adminToken, createAdmin, superAdminRoleId } from '../helpers/admin';
+import { basic, createSiteUser, siteUserJwt, startStrapi, type TestApp } from '../helpers/strapi';
+
+// Two instances behind a load balancer share one database: a change saved on A must be honoured by
+// B within 1 second (settingsCacheMs, 750 ms by default, plus one read). Several processes on one
+// SQLite file is not a setup Strapi supports, so this runs on PostgreSQL and MySQL.
+const client = process.env.DATABASE_CLIENT ?? 'sqlite';
+const describeShared = client === 'sqlite' ? describe.skip : describe;
+const BOUND_MS = 1000;
+
+let a: TestApp;
+let b: ChildProcess;
+let bUrl: string;
+let adminJwt: string;
+let user: { id: number };
+
+const startB = () =>
+  new Promise<string>((resolve, reject) => {
+    b = spawn(process.execPath, [path.join(__dirname, '..', 'helpers', 'second-instance.js')], { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    b.stdout!.on('data', (chunk) => {
+      out += chunk;
+      const line = out.split('\n').find((l) => l.startsWith('{"port"'));
+      if (line) resolve(`http://127.0.0.1:${JSON.parse(line).port}`);
+    });
+    b.on('exit', (code) => reject(new Error(`instance B exited with ${code}`)));
+  });
+
+/** Milliseconds until `check` holds on instance B, polling every 25 ms. */
+const timeUntil = async (check: () => Promise<boolean>, limitMs = 5000) => {
+  const started = Date.now();
+  while (Date.now() - started < limitMs) {
+    if (await check()) return Date.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return Infinity;
+};
+
+const save = (values: object) => a.http().put('/imbachat/settings').set('Authorization', `Bearer ${adminJwt}`).send(values).expect(200);
+
+describeShared('two instances on one database', () => {
+  beforeAll(async () => {
+    a = await startStrapi();
+    adminJwt = await adminToken(a, await createAdmin(a.strapi, [await superAdminRoleId(a.strapi)]));
+    user = await createSiteUser(a.strapi);
+    await save({ widgetId: 'w0', apiLogin: 'chat', apiPassword: 'password-0', secretKey: 'secret-0' });
+    bUrl = await startB();
+  });
+  afterAll(async () => {
+    b?.kill('SIGTERM');
+    await new Promise((resolve) => b?.once('exit', resolve));
+    await a?.close();
+  });
+
+  it.each([1, 2, 3])('B honours change %i saved through A within 1 s: widget, chat-server password, token key', async (n) => {
+    // Let B cache the current settings first, so the change lands mid-way through its cache.
+    await fetch(`${bUrl}/api/imbachat/widget`);
+    await new Promise((resolve) => setTimeout(resolve, 250 * (n - 1)));
+    await save({ widgetId: `w${n}`, apiPassword: `password-${n}`, secretKey: `secret-${n}` });
+    const jwt = await siteUserJwt(a.strapi, user.id);
+
+    const widget = timeUntil(async () => ((await (await fetch(`${bUrl}/api/imbachat/widget`)).json()) as { widget_id: string }).widget_id === `w${n}`);
+    const password = timeUntil(async () => (await fetch(`${bUrl}/api/imbachat/v1/users/${user.id}`, { headers: { Authorization: basic('chat', `password-${n}`) } })).status === 200);
+    const token = timeUntil(async () => {
+      const body = (await (await fetch(`${bUrl}/api/imbachat/token`, { headers: { Authorization: `Bearer ${jwt}` } })).json()) as { token: string };
+      const [header, payload, signature] = String(body.token).split('.');
+      return signature === createHmac('sha256', `secret-${n}`).update(`${header}.${payload}`).digest('base64url');
+    });
+    const delays = await Promise.all([widget, password, token]);
+    if (process.env.IMBACHAT_PRINT_DELAYS) process.stdout.write(`change ${n}: B followed in ${delays.join(', ')} ms\n`);
+    for (const delay of delays) expect(delay).toBeLessThan(BOUND_MS);
+    // And the old password stops working on B.
+    expect((await fetch(`${bUrl}/api/imbachat/v1/users/${user.id}`, { headers: { Authorization: basic('chat', `password-${n - 1}`) } })).status).toBe(401);
+  });
+});
