@@ -61,10 +61,7 @@ const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
     async findByIds(ids: number[], baseUrl: string): Promise<ChatUser[]> {
       if (ids.length === 0) return [];
       const ctx = await context(baseUrl);
-      const rows = (await users().findMany({
-        ...query(ctx),
-        where: { $and: [{ id: { $in: ids } }, NOT_BLOCKED] },
-      })) as UserRow[];
+      const rows = await getService(strapi, 'userRows').byIds(ids, chatUserColumns(ctx), ctx.fields);
       const byId = new Map(rows.map((row) => [row.id, row]));
       return ids.flatMap((id) => {
         const row = byId.get(id);
