@@ -68,10 +68,14 @@ const waitFor = <T>(get: () => T | undefined, timeoutMs: number, message: string
   new Promise((resolve, reject) => {
     const deadline = Date.now() + timeoutMs;
     const check = () => {
-      const value = get();
-      if (value) resolve(value);
-      else if (Date.now() >= deadline) reject(new ImbaChatError(message, 0));
-      else setTimeout(check, 50);
+      try {
+        const value = get();
+        if (value) resolve(value);
+        else if (Date.now() >= deadline) reject(new ImbaChatError(message, 0));
+        else setTimeout(check, 50);
+      } catch (error) {
+        reject(error);
+      }
     };
     check();
   });
@@ -79,18 +83,29 @@ const waitFor = <T>(get: () => T | undefined, timeoutMs: number, message: string
 const widgetWindow = () => window as WidgetWindow;
 const scripts = new Map<string, Promise<ImbaChatGlobal>>();
 
-/** Adds the widget script once per URL and waits for `window.ImbaChat`. */
+/** Adds the widget script once per URL and waits for `window.ImbaChat`; a script that fails to load fails at once. */
 const loadScript = (src: string, timeoutMs: number) => {
   let loaded = scripts.get(src);
   if (!loaded) {
+    let failed: ImbaChatError | undefined;
     if (![...document.scripts].some((script) => script.src === src)) {
       const script = document.createElement('script');
       script.src = src;
       script.async = true;
+      script.onerror = () => {
+        failed = new ImbaChatError(`The ImbaChat widget script could not be loaded from ${src}`, 0);
+      };
       document.head.appendChild(script);
     }
-    loaded = waitFor(() => widgetWindow().ImbaChat, timeoutMs, `The ImbaChat widget did not load from ${src} within ${timeoutMs / 1000} s`);
-    loaded.catch(() => scripts.delete(src));
+    const message = `The ImbaChat widget did not load from ${src} within ${timeoutMs / 1000} s`;
+    loaded = waitFor(() => {
+      if (failed) throw failed;
+      return widgetWindow().ImbaChat;
+    }, timeoutMs, message);
+    loaded.catch(() => {
+      scripts.delete(src);
+      [...document.scripts].find((script) => script.src === src)?.remove();
+    });
     scripts.set(src, loaded);
   }
   return loaded;

@@ -29,11 +29,12 @@ interface Widget {
 }
 
 /** A browser context whose widget script comes from the stand-in, after `delayMs`. */
-const openDemo = async ({ delayMs = 0, sessionJwt }: { delayMs?: number; sessionJwt?: string } = {}): Promise<Widget> => {
+const openDemo = async ({ delayMs = 0, sessionJwt, unreachable = false }: { delayMs?: number; sessionJwt?: string; unreachable?: boolean } = {}): Promise<Widget> => {
   const context = await browser.newContext();
   const requested: string[] = [];
   await context.route('https://api.imbachat.com/**', async (route) => {
     requested.push(route.request().url());
+    if (unreachable) return route.abort('namenotresolved');
     await new Promise((resolve) => setTimeout(resolve, delayMs));
     await route.fulfill({ status: 200, contentType: 'application/javascript', body: STAND_IN });
   });
@@ -121,6 +122,16 @@ describe('the chat demo page', () => {
       await page.waitForFunction('window.__imba && window.__imba.dialogs.length > 0');
       await page.waitForTimeout(300);
       expect((await seen(page)).dialogs).toEqual([ids.bob]);
+    });
+    await context.close();
+  });
+
+  it('says at once when the widget script cannot be loaded, instead of waiting', async () => {
+    const started = Date.now();
+    const { context, page } = await openDemo({ unreachable: true });
+    await withScreenshot(page, 'demo-unreachable', async () => {
+      await shows(page.locator('#error'), 'The ImbaChat widget script could not be loaded from');
+      expect(Date.now() - started).toBeLessThan(10_000);
     });
     await context.close();
   });
