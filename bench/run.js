@@ -163,8 +163,9 @@ connections ÷ requests/s.
   (\`= ANY\`): with 1000 placeholders, preparing the statement cost more than running it (1000 ids:
   390 → 416 requests/s). At 1000 ids running the query is now 37 % of the CPU (1000 primary-key
   lookups and rows in SQLite), the plugin's parsing and shaping 11 %, serialising the ~100 kB answer
-  4 %: the 1000-id p50 stays a little over 5× the 10-id p50, whose request is mostly Strapi's fixed
-  cost. Closing it would take a cheaper answer per user (a cached JSON fragment per user row).
+  4 %. The 1000-id p50 is about 5× the 10-id p50, whose request is mostly Strapi's fixed cost
+  (autocannon reports whole milliseconds, so one millisecond moves the ratio by about 0.25: 4.75× in
+  the run above). A cheaper answer per user (a cached JSON fragment per row) would add margin.
 - **Search at 100,000 users.** Each search scans the table and evaluates \`LOWER()\` on the name,
   username and email of every row (knex and better-sqlite3 are 64 % of the CPU, about 30 ms a
   query), and SQLite runs one query at a time. \`prefix\` mode cannot use an index through
