@@ -8,6 +8,7 @@ module.exports = ({ env }) => ({
     // Anything set here is locked in the admin page. Unset env vars leave the admin in charge.
     config: {
       widgetId: env('IMBACHAT_WIDGET_ID'),
+      widgetScriptUrl: env('IMBACHAT_WIDGET_SCRIPT_URL'),
       apiLogin: env('IMBACHAT_API_LOGIN'),
       apiPassword: env('IMBACHAT_API_PASSWORD'),
       secretKey: env('IMBACHAT_SECRET_KEY'),

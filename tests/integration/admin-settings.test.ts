@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { adminToken, createAdmin, createRole, superAdminRoleId } from '../helpers/admin';
 import { configure, createSiteUser, expectNoSecretsIn, startStrapi, type TestApp } from '../helpers/strapi';
 
@@ -46,6 +47,8 @@ describe('GET /imbachat/settings', () => {
       idSeparator: ',',
       apiPasswordSet: false,
       secretKeySet: false,
+      unreadableSecrets: [],
+      apiPasswordShort: false,
       locked: [],
     });
     const origin = res.body.meta.endpoints.version.replace(/\/api\/imbachat\/v1$/, '');
@@ -108,6 +111,13 @@ describe('PUT /imbachat/settings', () => {
     ['tokenTtlSeconds', '3600'],
     ['searchMode', 'fuzzy'],
     ['widgetScriptUrl', 'javascript:alert(1)'],
+    ['widgetScriptUrl', 'http://evil.example/x.js'],
+    ['widgetScriptUrl', 'http://api.imbachat.com/imbachat/v1/{widgetId}/widget'],
+    ['widgetScriptUrl', 'https://evil.example/x.js'],
+    ['widgetScriptUrl', 'https://imbachat.com.evil.example/x.js'],
+    ['widgetScriptUrl', 'https://imbachat.com@evil.example/x.js'],
+    ['widgetScriptUrl', 'https://evilimbachat.com/x.js'],
+    ['secretKey', 'fifteen-chars-k'],
     ['profileUrlTemplate', 'not a url'],
     ['apiLogin', 'has:colon'],
     ['shareEmail', 'yes'],
@@ -122,6 +132,54 @@ describe('PUT /imbachat/settings', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.name).toBe('ValidationError');
     expect(res.body.error.details.errors.map((e: { path: string[] }) => e.path.join('.'))).toContain(key);
+  });
+
+  it.each([
+    ['https://imbachat.com/{widgetId}/widget.js', 'https://imbachat.com/w-9/widget.js'],
+    ['https://cdn.eu.imbachat.com/w/{widgetId}', 'https://cdn.eu.imbachat.com/w/w-9'],
+  ])('accepts the widget script URL %s on imbachat.com and hands it to the front end', async (template, served) => {
+    try {
+      expect((await as(superToken).put({ widgetScriptUrl: template })).status).toBe(200);
+      const res = await app.http().get('/api/imbachat/widget');
+      expect(res.body.script_url).toBe(served);
+    } finally {
+      await as(superToken).put({ widgetScriptUrl: null });
+    }
+  });
+
+  it('accepts a 16-character secret key, the shortest it takes', async () => {
+    try {
+      expect((await as(superToken).put({ secretKey: 'sixteen-chars-ok' })).status).toBe(200);
+    } finally {
+      await as(superToken).put({ secretKey: SECRET });
+    }
+  });
+
+  it('accepts an API password shorter than 12 characters but says so', async () => {
+    try {
+      const short = await as(superToken).put({ apiPassword: 'eleven-char' });
+      expect(short.status).toBe(200);
+      expect(short.body.data).toMatchObject({ apiPasswordSet: true, apiPasswordShort: true });
+      const long = await as(superToken).put({ apiPassword: 'twelve-chars' });
+      expect(long.body.data).toMatchObject({ apiPasswordSet: true, apiPasswordShort: false });
+    } finally {
+      await as(superToken).put({ apiPassword: API_PASSWORD });
+    }
+  });
+
+  it.each([
+    ['apiPassword', 123456789],
+    ['secretKey', 987654321012],
+    ['apiPassword', { nested: 'value-747474' }],
+    ['secretKey', ['value-565656']],
+    ['secretKey', 'short-383838'],
+  ])('never echoes a refused %s (%p) in the answer or the log', async (key, value) => {
+    const res = await as(superToken).put({ [key]: value });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.errors.map((e: { path: string[] }) => e.path[0])).toEqual([key]);
+    const digits = JSON.stringify(value).match(/\d{6,}/)![0];
+    expect(res.text).not.toContain(digits);
+    expect(fs.readFileSync(app.logFile, 'utf8')).not.toContain(digits);
   });
 
   it('never echoes a refused secret back', async () => {

@@ -30,10 +30,10 @@ describe('GET /api/imbachat/widget', () => {
   });
 
   it('answers the widget id and script URL to anyone', async () => {
-    await configure(app.strapi, { widgetId: 'w-77', widgetScriptUrl: 'https://chat.example/{widgetId}/widget.js' });
+    await configure(app.strapi, { widgetId: 'w-77', widgetScriptUrl: 'https://cdn.imbachat.com/{widgetId}/widget.js' });
     const res = await app.http().get('/api/imbachat/widget');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ widget_id: 'w-77', script_url: 'https://chat.example/w-77/widget.js' });
+    expect(res.body).toEqual({ widget_id: 'w-77', script_url: 'https://cdn.imbachat.com/w-77/widget.js' });
     await configure(app.strapi, { widgetScriptUrl: null });
   });
 });

@@ -46,7 +46,7 @@ describeShared('two instances on one database', () => {
     a = await startStrapi();
     adminJwt = await adminToken(a, await createAdmin(a.strapi, [await superAdminRoleId(a.strapi)]));
     user = await createSiteUser(a.strapi);
-    await save({ widgetId: 'w0', apiLogin: 'chat', apiPassword: 'password-0', secretKey: 'secret-0' });
+    await save({ widgetId: 'w0', apiLogin: 'chat', apiPassword: 'password-0', secretKey: 'secret-0-0123456789abcdef' });
     bUrl = await startB();
   });
   afterAll(async () => {
@@ -59,7 +59,7 @@ describeShared('two instances on one database', () => {
     // Let B cache the current settings first, so the change lands mid-way through its cache.
     await fetch(`${bUrl}/api/imbachat/widget`);
     await new Promise((resolve) => setTimeout(resolve, 250 * (n - 1)));
-    await save({ widgetId: `w${n}`, apiPassword: `password-${n}`, secretKey: `secret-${n}` });
+    await save({ widgetId: `w${n}`, apiPassword: `password-${n}`, secretKey: `secret-${n}-0123456789abcdef` });
     const jwt = await siteUserJwt(a.strapi, user.id);
 
     const widget = timeUntil(async () => ((await (await fetch(`${bUrl}/api/imbachat/widget`)).json()) as { widget_id: string }).widget_id === `w${n}`);
@@ -67,7 +67,7 @@ describeShared('two instances on one database', () => {
     const token = timeUntil(async () => {
       const body = (await (await fetch(`${bUrl}/api/imbachat/token`, { headers: { Authorization: `Bearer ${jwt}` } })).json()) as { token: string };
       const [header, payload, signature] = String(body.token).split('.');
-      return signature === createHmac('sha256', `secret-${n}`).update(`${header}.${payload}`).digest('base64url');
+      return signature === createHmac('sha256', `secret-${n}-0123456789abcdef`).update(`${header}.${payload}`).digest('base64url');
     });
     const delays = await Promise.all([widget, password, token]);
     if (process.env.IMBACHAT_PRINT_DELAYS) process.stdout.write(`change ${n}: B followed in ${delays.join(', ')} ms\n`);

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { getService } from '../utils/get-service';
 import { sendStrapiError } from '../utils/strapi-error';
+import { unreadableReason } from '../services/settings';
 
 const BEARER = /^Bearer +(\S+) *$/i;
 
@@ -21,7 +22,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const user = await getService(strapi, 'users').fromAccessToken(accessToken);
     if (!user.ok) return sendStrapiError(ctx, user.status, user.reason);
 
-    const settings = await getService(strapi, 'settings').get();
+    const { settings, unreadable } = await getService(strapi, 'settings').snapshot();
+    if (!settings.secretKey && unreadable.includes('secretKey')) return sendStrapiError(ctx, 503, unreadableReason('secretKey'));
     if (!settings.widgetId || !settings.secretKey) {
       return sendStrapiError(ctx, 503, 'ImbaChat is not configured: set the widget ID and the secret key');
     }

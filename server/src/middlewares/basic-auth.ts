@@ -3,6 +3,7 @@ import type { Context, Next } from 'koa';
 import { credentialsMatch, parseBasicAuth } from '../utils/basic-auth';
 import { sendChatError } from '../utils/chat-error';
 import { getService } from '../utils/get-service';
+import { unreadableReason } from '../services/settings';
 
 /**
  * The chat server's HTTP Basic check (API login and password from the widget's settings).
@@ -10,7 +11,9 @@ import { getService } from '../utils/get-service';
  */
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
   async (ctx: Context, next: Next) => {
-    const { apiLogin, apiPassword } = await getService(strapi, 'settings').get();
+    const { settings, unreadable } = await getService(strapi, 'settings').snapshot();
+    const { apiLogin, apiPassword } = settings;
+    if (!apiPassword && unreadable.includes('apiPassword')) return sendChatError(ctx, 503, unreadableReason('apiPassword'));
     if (!apiLogin || !apiPassword) {
       return sendChatError(ctx, 503, 'ImbaChat API is not configured: set the API login and password');
     }

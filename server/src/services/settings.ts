@@ -5,25 +5,44 @@ import { getService } from '../utils/get-service';
 import { deriveKey, isSealed, seal, unseal } from '../utils/secret-box';
 import { isUnset, type PluginConfig } from '../config';
 import {
+  API_PASSWORD_RECOMMENDED_LENGTH,
   DEFAULT_SETTINGS,
   SECRET_KEYS,
   SETTING_KEYS,
   SETTING_SCHEMAS,
+  isImbaChatScriptUrl,
   isSecretKey,
   settingsUpdateSchema,
+  type SecretKey,
   type SettingKey,
   type Settings,
   type SettingsUpdate,
 } from '../validation/settings';
 
 /** What the admin API may show: every setting but the secrets, and which values config/plugins locks. */
-export type PublicSettings = Omit<Settings, (typeof SECRET_KEYS)[number]> & {
+export type PublicSettings = Omit<Settings, SecretKey> & {
   apiPasswordSet: boolean;
   secretKeySet: boolean;
+  /** Secrets saved in the database that cannot be decrypted: the admin must enter them again. */
+  unreadableSecrets: SecretKey[];
+  /** An API password is set and is shorter than recommended (accepted, with a warning on the page). */
+  apiPasswordShort: boolean;
   locked: SettingKey[];
 };
 
+/** The effective settings and what could not be read from the database. */
+export interface SettingsSnapshot {
+  settings: Settings;
+  unreadable: SecretKey[];
+}
+
 const STORE_KEY = 'settings';
+
+const SECRET_NAMES: Record<SecretKey, string> = { apiPassword: 'API password', secretKey: 'Secret key' };
+
+/** Why a route that needs this secret cannot work, for its 503 answer. */
+export const unreadableReason = (key: SecretKey) =>
+  `The saved ${SECRET_NAMES[key]} cannot be decrypted (Strapi's encryption key changed or is missing): enter it again in Settings → ImbaChat`;
 
 /**
  * The one owner of the plugin's settings: defaults, then what the admin saved in Strapi's core
@@ -57,62 +76,74 @@ const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
     return derived.key;
   };
 
-  const openSecret = (key: SettingKey, value: string): string => {
-    const sealing = sealingKey();
-    try {
-      if (!sealing) throw new Error('no key');
-      return unseal(value, sealing);
-    } catch {
-      throw new Error(
-        `[imbachat] The saved ${key} cannot be decrypted: admin.secrets.encryptionKey is ${sealing ? 'not the key it was saved with' : 'not set'}. ` +
-          `Restore that key, or set imbachat.config.${key} in config/plugins (which wins over the saved value) and save a new one.`
-      );
-    }
+  const warned = new Set<string>();
+  const warnOnce = (message: string) => {
+    if (warned.has(message)) return;
+    warned.add(message);
+    strapi.log.warn(`[imbachat] ${message}`);
   };
 
-  const readStored = async (): Promise<Partial<Settings>> => {
-    const stored = (await store().get({})) as Record<string, unknown> | null;
-    const known: Record<string, unknown> = {};
+  /** The stored row exactly as it is in the database (sealed secrets, unknown keys and all). */
+  const readRaw = async (): Promise<Record<string, unknown>> =>
+    ((await store().get({})) as Record<string, unknown> | null) ?? {};
+
+  /** The usable values of a stored row; a secret that cannot be unsealed is reported, not thrown. */
+  const openRow = (raw: Record<string, unknown>): { values: Partial<Settings>; unreadable: SecretKey[] } => {
+    const values: Record<string, unknown> = {};
+    const unreadable: SecretKey[] = [];
+    const locked = lockedValues();
     for (const key of SETTING_KEYS) {
-      const value = stored?.[key];
-      if (value === undefined || value === null) continue;
+      const value = raw[key];
+      // A value config/plugins locks is never used, so it need not be readable either.
+      if (value === undefined || value === null || key in locked) continue;
       if (isSealed(value)) {
-        // A value config/plugins locks is never used, so it need not be readable either.
-        if (!(key in lockedValues())) known[key] = openSecret(key, value);
+        const sealing = sealingKey();
+        try {
+          if (!sealing) throw new Error('no key');
+          values[key] = unseal(value, sealing);
+        } catch {
+          unreadable.push(key as SecretKey);
+        }
+      } else if (key === 'widgetScriptUrl' && !isImbaChatScriptUrl(String(value))) {
+        // Saved before the admin API refused such addresses: never hand it to the front ends.
+        warnOnce(`The saved widgetScriptUrl is not on imbachat.com and is ignored; set it in config/plugins if you mean it`);
       } else {
-        known[key] = value;
+        values[key] = value;
       }
     }
-    return known as Partial<Settings>;
+    return { values: values as Partial<Settings>, unreadable };
+  };
+
+  const snapshotOf = (raw: Record<string, unknown>): SettingsSnapshot => {
+    const { values, unreadable } = openRow(raw);
+    return { settings: Object.freeze({ ...DEFAULT_SETTINGS, ...values, ...lockedValues() }), unreadable };
   };
 
   /** Secrets are sealed on the way into the database whenever Strapi has an encryption key. */
-  const writeStored = async (values: Record<string, unknown>) => {
+  const sealed = (value: string): string => {
     const sealing = sealingKey();
-    const row: Record<string, unknown> = { ...values };
-    for (const key of SECRET_KEYS) {
-      if (sealing && typeof row[key] === 'string' && row[key] !== '') row[key] = seal(row[key] as string, sealing);
-    }
-    await store().set({ value: row });
+    return sealing && value !== '' ? seal(value, sealing) : value;
   };
 
-  const merge = (stored: Partial<Settings>): Settings =>
-    Object.freeze({ ...DEFAULT_SETTINGS, ...stored, ...lockedValues() });
-
-  let cached: { settings: Promise<Settings>; expiresAt: number } | undefined;
+  let cached: { snapshot: Promise<SettingsSnapshot>; expiresAt: number } | undefined;
+  const remember = (snapshot: Promise<SettingsSnapshot>) => {
+    cached = { snapshot, expiresAt: Date.now() + pluginConfig().settingsCacheMs };
+    snapshot.catch(() => {
+      if (cached?.snapshot === snapshot) cached = undefined;
+    });
+    return snapshot;
+  };
 
   return {
-    /** The effective settings, secrets included: for the server's own use only. */
-    get(): Promise<Settings> {
-      const now = Date.now();
-      if (!cached || cached.expiresAt <= now) {
-        const settings = readStored().then(merge);
-        cached = { settings, expiresAt: now + pluginConfig().settingsCacheMs };
-        settings.catch(() => {
-          if (cached?.settings === settings) cached = undefined;
-        });
-      }
-      return cached.settings;
+    /** The effective settings and the secrets that could not be read, cached for settingsCacheMs. */
+    snapshot(): Promise<SettingsSnapshot> {
+      if (cached && cached.expiresAt > Date.now()) return cached.snapshot;
+      return remember(readRaw().then(snapshotOf));
+    },
+
+    /** The effective settings, secrets included (an unreadable secret reads as unset): for the server's own use only. */
+    async get(): Promise<Settings> {
+      return (await this.snapshot()).settings;
     },
 
     lockedKeys(): SettingKey[] {
@@ -120,23 +151,26 @@ const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async getPublic(): Promise<PublicSettings> {
-      const settings = await this.get();
+      const { settings, unreadable } = await this.snapshot();
       const { apiPassword, secretKey, ...visible } = settings;
       return {
         ...visible,
         apiPasswordSet: apiPassword !== '',
         secretKeySet: secretKey !== '',
+        unreadableSecrets: unreadable,
+        apiPasswordShort: apiPassword !== '' && apiPassword.length < API_PASSWORD_RECOMMENDED_LENGTH,
         locked: this.lockedKeys(),
       };
     },
 
     /**
-     * Saves a partial update: a key left out is unchanged, `null` restores the default.
+     * Saves a partial update: a key left out is unchanged, `null` restores the default. Only the
+     * named keys change in the stored row; everything else (locked or unreadable values) stays as it is.
      * Throws Strapi's ValidationError naming the field.
      */
     async update(input: unknown): Promise<Settings> {
       const update = (await validateYupSchema(settingsUpdateSchema)(input ?? {}).catch(withoutSecretValues)) as SettingsUpdate;
-      const effective = await this.get();
+      const { settings: effective } = await this.snapshot();
       const locked = lockedValues();
       for (const key of Object.keys(update) as SettingKey[]) {
         // A secret cannot be seen, so sending one at all is an attempt to change it.
@@ -144,29 +178,39 @@ const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       getService(strapi, 'userFields').assertUsable(update);
 
-      const stored = { ...(await readStored()) } as Record<string, unknown>;
+      const row = await readRaw();
       for (const [key, value] of Object.entries(update)) {
         if (key in locked) continue;
-        if (value === null) delete stored[key];
-        else stored[key] = value;
+        if (value === null) delete row[key];
+        else row[key] = isSecretKey(key) ? sealed(value as string) : value;
       }
-      await writeStored(stored);
-      const settings = Promise.resolve(merge(stored as Partial<Settings>));
-      cached = { settings, expiresAt: Date.now() + pluginConfig().settingsCacheMs };
-      return settings;
+      await store().set({ value: row });
+      return (await remember(Promise.resolve(snapshotOf(row)))).settings;
     },
 
     /**
-     * At start-up: fails with a clear message when a saved secret cannot be decrypted, and seals
-     * secrets saved before Strapi had an encryption key. Warns when there is no key to seal with.
+     * At start-up: logs one clear error for each saved secret that cannot be decrypted (the site
+     * still starts), and seals secrets saved before Strapi had an encryption key.
      */
     async checkStoredSecrets() {
-      const raw = ((await store().get({})) ?? {}) as Record<string, unknown>;
-      const stored = await readStored();
+      const raw = await readRaw();
+      const { unreadable } = openRow(raw);
+      if (unreadable.length > 0) {
+        const names = unreadable.map((key) => `${SECRET_NAMES[key]} (${key})`).join(' and ');
+        const state = sealingKey() ? 'is not the key it was saved with' : 'is not set';
+        strapi.log.error(
+          `[imbachat] The saved ${names} cannot be decrypted: admin.secrets.encryptionKey ${state}. ` +
+            `The routes that need ${unreadable.length > 1 ? 'them' : 'it'} answer 503 until you restore that key, ` +
+            `or enter ${unreadable.length > 1 ? 'them' : 'it'} again in Settings → ImbaChat ` +
+            `(or set ${unreadable.map((key) => `imbachat.config.${key}`).join(' and ')} in config/plugins).`
+        );
+      }
       const plain = SECRET_KEYS.filter((key) => typeof raw[key] === 'string' && raw[key] !== '' && !isSealed(raw[key]));
       if (plain.length === 0) return;
       if (sealingKey()) {
-        await writeStored(stored);
+        for (const key of plain) raw[key] = sealed(raw[key] as string);
+        await store().set({ value: raw });
+        this.invalidate();
         strapi.log.info(`[imbachat] Encrypted the saved ${plain.join(' and ')} with admin.secrets.encryptionKey`);
       } else {
         strapi.log.warn(`[imbachat] The ${plain.join(' and ')} are saved unencrypted: set admin.secrets.encryptionKey to encrypt them`);
@@ -180,7 +224,7 @@ const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 };
 
-/** Yup's error details echo the value they refused: never for a secret. */
+/** Yup's error details carry the value they refused: never for a secret (the messages never do). */
 const withoutSecretValues = (error: unknown): never => {
   const details = (error as { details?: { errors?: { path?: string[]; value?: unknown }[] } }).details;
   for (const item of details?.errors ?? []) {
