@@ -15,6 +15,8 @@ module.exports = ({ env }) => ({
       tokenTtlSeconds: env('IMBACHAT_TOKEN_TTL'),
       nameField: env('IMBACHAT_NAME_FIELD'),
       avatarField: env('IMBACHAT_AVATAR_FIELD'),
+      // The chat server's own address belongs here, so no one can lock it out.
+      throttle: { trustedIps: env.array('IMBACHAT_TRUSTED_IPS', []) },
     },
   },
   'users-permissions': {

@@ -6,6 +6,7 @@ import { foldUnicodeOnSqlite } from './utils/sqlite-unicode';
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(ACTION_DEFINITIONS);
   await foldUnicodeOnSqlite(strapi);
+  await getService(strapi, 'throttle').prepare();
 
   const settings = getService(strapi, 'settings');
   await settings.checkStoredSecrets();

@@ -87,3 +87,22 @@ describe('throttling of failed login checks per login', () => {
     expect(victim.id).toBeGreaterThan(0);
   });
 });
+
+describe('what Strapi itself refuses', () => {
+  it('refuses every login while users-permissions’ Email provider is disabled, as /api/auth/local does', async () => {
+    const grant = app.strapi.store({ type: 'plugin', name: 'users-permissions', key: 'grant' });
+    const before = (await grant.get({})) as Record<string, { enabled?: boolean }>;
+    try {
+      await grant.set({ value: { ...before, email: { ...before.email, enabled: false } } });
+      const strapiLogin = await app.http().post('/api/auth/local').send({ identifier: 'Alice', password: USER_PASSWORD });
+      expect(strapiLogin.status).toBe(400);
+      expect(strapiLogin.body.error.message).toBe('This provider is disabled');
+      const res = await check().send({ login: 'Alice', password: USER_PASSWORD });
+      expect(res.status).toBe(403);
+      expect(res.body).toEqual(INVALID);
+    } finally {
+      await grant.set({ value: before });
+    }
+    expect((await check().send({ login: 'Alice', password: USER_PASSWORD })).status).toBe(200);
+  });
+});

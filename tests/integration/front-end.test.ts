@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { configure, createSiteUser, expectNoSecretsIn, siteUserJwt, startStrapi, type TestApp } from '../helpers/strapi';
+import fs from 'node:fs';
+import { configure, createSiteUser, expectNoSecretsIn, settingsService, siteUserJwt, startStrapi, type TestApp } from '../helpers/strapi';
 
 const SECRET = 'front-end-secret-key-1';
 const API_PASSWORD = 'front-end-api-password-1';
@@ -35,6 +36,21 @@ describe('GET /api/imbachat/widget', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ widget_id: 'w-77', script_url: 'https://cdn.imbachat.com/w-77/widget.js' });
     await configure(app.strapi, { widgetScriptUrl: null });
+  });
+
+  it('never hands out a script address saved before only imbachat.com was accepted', async () => {
+    const store = app.strapi.store({ type: 'plugin', name: 'imbachat', key: 'settings' });
+    const before = (await store.get({})) as Record<string, unknown>;
+    try {
+      await store.set({ value: { ...before, widgetId: 'w-5', widgetScriptUrl: 'http://evil.example/{widgetId}.js' } });
+      settingsService(app.strapi).invalidate();
+      const res = await app.http().get('/api/imbachat/widget');
+      expect(res.body).toEqual({ widget_id: 'w-5', script_url: 'https://api.imbachat.com/imbachat/v1/w-5/widget' });
+      expect(fs.readFileSync(app.logFile, 'utf8')).toMatch(/The saved widgetScriptUrl is not on imbachat\.com and is ignored/);
+    } finally {
+      await store.set({ value: before });
+      settingsService(app.strapi).invalidate();
+    }
   });
 });
 

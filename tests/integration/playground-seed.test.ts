@@ -1,7 +1,7 @@
-import { basic, startStrapi, type TestApp } from '../helpers/strapi';
+import { basic, configure, startStrapi, type TestApp } from '../helpers/strapi';
 
 // The playground's own demo values (playground/src/seed).
-const { ADMIN, DEMO_SETTINGS, SITE_USERS } = require('../../playground/src/seed');
+const { ADMIN, DEMO_SETTINGS, SITE_USERS, printWelcome, welcomeLines } = require('../../playground/src/seed');
 
 let app: TestApp;
 beforeAll(async () => {
@@ -42,5 +42,42 @@ describe('the playground on an empty database', () => {
     const { seedPlayground } = require('../../playground/src/seed');
     await seedPlayground(app.strapi);
     expect(await app.strapi.db.query('admin::user').count()).toBe(1);
+  });
+});
+
+describe('the welcome message', () => {
+  /** What printWelcome writes to the console. */
+  const printed = async () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      await printWelcome(app.strapi);
+      return log.mock.calls.map((args) => args.join(' ')).join('\n');
+    } finally {
+      log.mockRestore();
+    }
+  };
+
+  it('shows the curl line with the demo API password', async () => {
+    const text = await printed();
+    expect(text).toContain(`curl -u '${DEMO_SETTINGS.apiLogin}:${DEMO_SETTINGS.apiPassword}'`);
+  });
+
+  it('never prints an API password that is not the demo one', async () => {
+    const own = 'the-site-own-api-password-1';
+    await configure(app.strapi, { apiPassword: own });
+    try {
+      const text = await printed();
+      expect(text).not.toContain(own);
+      expect(text).toContain(`curl -u '${DEMO_SETTINGS.apiLogin}:<your API password>'`);
+      expect(text).toMatch(/not shown/);
+    } finally {
+      await configure(app.strapi, { apiPassword: DEMO_SETTINGS.apiPassword });
+    }
+  });
+
+  it('says so when no API password is set', () => {
+    const text = welcomeLines({ base: 'http://localhost:1337', apiLogin: 'imbachat', apiPassword: '' }).join('\n');
+    expect(text).toContain("curl -u 'imbachat:<your API password>' 'http://localhost:1337/api/imbachat/v1/users?user_ids=1,2,3'");
+    expect(text).toMatch(/none is set/);
   });
 });

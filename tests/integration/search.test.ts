@@ -41,10 +41,25 @@ describe('GET /api/imbachat/v1/search/:key', () => {
     expect(res.body).toEqual({ code: 200, version: 1, data: [{ user_id: ids.alice, name: 'Alice Liddell' }] });
   });
 
-  it('matches the name field, the username and the email, case-insensitively', async () => {
+  it('matches the name field and the username, case-insensitively', async () => {
     expect(await found('LIDDELL')).toEqual([ids.alice]);
     expect(await found('alfr')).toEqual([ids.alfred]);
-    expect(await found('ZOE@EXAMPLE')).toEqual([ids.zoe]);
+  });
+
+  it('matches email addresses only while shareEmail is on', async () => {
+    try {
+      expect(await found('ZOE@EXAMPLE')).toEqual([]);
+      expect(await found('@example.test')).toEqual([]);
+      await configure(app.strapi, { searchMode: 'prefix' });
+      expect(await found('zoe@')).toEqual([]);
+      await configure(app.strapi, { searchMode: 'exact' });
+      expect(await found('zoe@example.test')).toEqual([]);
+
+      await configure(app.strapi, { shareEmail: true, searchMode: 'contains' });
+      expect(await found('ZOE@EXAMPLE')).toEqual([ids.zoe]);
+    } finally {
+      await configure(app.strapi, { shareEmail: null, searchMode: null });
+    }
   });
 
   it('leaves blocked users out', async () => {

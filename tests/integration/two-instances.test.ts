@@ -75,4 +75,26 @@ describeShared('two instances on one database', () => {
     // And the old password stops working on B.
     expect((await fetch(`${bUrl}/api/imbachat/v1/users/${user.id}`, { headers: { Authorization: basic('chat', `password-${n - 1}`) } })).status).toBe(401);
   });
+
+  it('share one budget of failed login checks: B refuses what A has nearly used up, with no extra read on a correct request', async () => {
+    const password = 'password-budget';
+    await save({ apiPassword: password });
+    await createSiteUser(a.strapi, { username: 'shared-budget', password: 'Right-pass-1' });
+    const checkOn = (base: string, login: string, userPassword: string) =>
+      fetch(`${base}/api/imbachat/v1/auth_users`, {
+        method: 'POST',
+        headers: { Authorization: basic('chat', password), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ login, password: userPassword }),
+      });
+    const aUrl = `http://127.0.0.1:${await new Promise<number>((resolve) => {
+      const server = a.strapi.server.httpServer;
+      if (server.listening) resolve((server.address() as { port: number }).port);
+      else server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+    })}`;
+    // B has seen the new password (settingsCacheMs) before the count starts.
+    expect(await timeUntil(async () => (await checkOn(bUrl, 'nobody-at-all', 'x')).status === 403)).toBeLessThan(BOUND_MS);
+    for (let i = 0; i < 9; i += 1) expect((await checkOn(aUrl, 'shared-budget', `guess-${i}`)).status).toBe(403);
+    expect((await checkOn(bUrl, 'SHARED-BUDGET', 'guess-9')).status).toBe(403);
+    expect((await checkOn(bUrl, 'shared-budget', 'Right-pass-1')).status).toBe(429);
+  });
 });

@@ -22,8 +22,38 @@ describe('plugin config validation', () => {
     ['apiLogin', 'a:b', /apiLogin is invalid: .*":"/],
     ['idSeparator', '1', /idSeparator is invalid: .*digits/],
     ['nameField', 'display name', /nameField is invalid/],
+    ['widgetScriptUrl', 'http://cdn.example.com/{widgetId}.js', /widgetScriptUrl is invalid: .*https/],
+    ['secretKey', 'too-short-key', /secretKey is invalid: .*at least 16 characters/],
   ])('names the bad key %s', (key, value, message) => {
     expect(() => validator({ [key]: value })).toThrow(message);
+  });
+
+  it('takes any https widget script address: the operator decides', () => {
+    expect(() => validator({ widgetScriptUrl: 'https://cdn.example.com/imbachat/{widgetId}.js' })).not.toThrow();
+  });
+
+  it.each([
+    ['apiPassword', [123456789]],
+    ['secretKey', 987654321],
+    ['secretKey', 'short-747474'],
+    ['apiPassword', { nested: 'value-565656' }],
+    ['secretKey', `long-${'9'.repeat(600)}`],
+  ])('never puts the refused value of %s (%p) in the start-up error', (key, value) => {
+    let message = '';
+    try {
+      validator({ [key]: value });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(new RegExp(`imbachat\\.config\\.${key}`));
+    expect(message).not.toMatch(/\d{6,}/);
+  });
+
+  it('checks throttle.trustedIps', () => {
+    const throttle = (trustedIps: unknown) => ({ throttle: { ...config.default.throttle, trustedIps } });
+    expect(() => validator(throttle(['203.0.113.0/24', '2001:db8::/48', '198.51.100.7']))).not.toThrow();
+    expect(() => validator(throttle(['example.com']))).toThrow(/imbachat\.config\.throttle is invalid: .*CIDR/);
+    expect(() => validator(throttle('203.0.113.7'))).toThrow(/imbachat\.config\.throttle/);
   });
 
   it('checks the throttle rules', () => {

@@ -67,11 +67,21 @@ const seedSettings = async (strapi) => {
   await settings.update(unlocked);
 };
 
-const printWelcome = async (strapi) => {
-  const base = strapi.config.get('server.url') || `http://localhost:${strapi.config.get('server.port')}`;
-  const { apiLogin, apiPassword } = await strapi.plugin('imbachat').service('settings').get();
+/**
+ * The curl line that tries the users-info route. It shows the API password only while it is the
+ * playground's demo one: a real password (say, from IMBACHAT_API_PASSWORD) never lands in a terminal or log.
+ */
+const curlLines = ({ api, apiLogin, apiPassword }) => {
+  const url = `${api}/v1/users?user_ids=1,2,3`;
+  if (apiPassword === DEMO_SETTINGS.apiPassword) return [`    curl -u '${apiLogin}:${apiPassword}' '${url}'`];
+  const why = apiPassword ? 'it is not the demo one, so it is not shown' : 'none is set yet: see Settings → ImbaChat';
+  return [`    curl -u '${apiLogin}:<your API password>' '${url}'`, `    (API password: ${why})`];
+};
+
+/** What the playground prints once it listens, given its base URL and the plugin's settings. */
+const welcomeLines = ({ base, apiLogin, apiPassword }) => {
   const api = `${base}/api/imbachat`;
-  const lines = [
+  return [
     '',
     '  ImbaChat playground',
     `  Chat demo page    ${base}/chat-demo/`,
@@ -86,10 +96,15 @@ const printWelcome = async (strapi) => {
     `  Widget            ${api}/widget`,
     '',
     '  Try it:',
-    `    curl -u '${apiLogin}:${apiPassword}' '${api}/v1/users?user_ids=1,2,3'`,
+    ...curlLines({ api, apiLogin, apiPassword }),
     '',
   ];
-  console.log(lines.join('\n'));
+};
+
+const printWelcome = async (strapi) => {
+  const base = strapi.config.get('server.url') || `http://localhost:${strapi.config.get('server.port')}`;
+  const { apiLogin, apiPassword } = await strapi.plugin('imbachat').service('settings').get();
+  console.log(welcomeLines({ base, apiLogin, apiPassword }).join('\n'));
 };
 
 /** Fills an empty database with an admin, site users and demo settings, then says where to go. */
@@ -108,4 +123,4 @@ const seedPlayground = async (strapi) => {
   );
 };
 
-module.exports = { seedPlayground, ADMIN, USER_PASSWORD, SITE_USERS, DEMO_SETTINGS };
+module.exports = { seedPlayground, printWelcome, welcomeLines, ADMIN, USER_PASSWORD, SITE_USERS, DEMO_SETTINGS };

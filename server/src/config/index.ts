@@ -1,4 +1,5 @@
 import { yup } from '@strapi/utils';
+import { isAddressOrRange } from '../utils/client-address';
 import { SETTING_KEYS, SETTING_SCHEMAS, isSettingKey, type Settings } from '../validation/settings';
 
 export interface ThrottleRule {
@@ -12,7 +13,12 @@ export interface ThrottleRule {
  * value saved in the admin, and the admin page shows it read-only.
  */
 export interface PluginConfig extends Partial<Settings> {
-  throttle: { basicAuth: ThrottleRule; authUsers: ThrottleRule };
+  throttle: {
+    basicAuth: ThrottleRule;
+    authUsers: ThrottleRule;
+    /** Addresses and CIDR ranges never locked out: the chat server's own, say. */
+    trustedIps: string[];
+  };
   /** How long one instance may serve settings it read from the database. */
   settingsCacheMs: number;
 }
@@ -28,7 +34,20 @@ const throttleRule = yup
 
 const operationalSchemas = {
   throttle: yup
-    .object({ basicAuth: throttleRule, authUsers: throttleRule })
+    .object({
+      basicAuth: throttleRule,
+      authUsers: throttleRule,
+      trustedIps: yup
+        .array(
+          yup
+            .string()
+            .typeError('${path} must be an address or a CIDR range')
+            .test('address', '${path} must be an IP address or a CIDR range such as 203.0.113.0/24', (value) =>
+              value === undefined ? false : isAddressOrRange(value)
+            )
+        )
+        .typeError('${path} must be a list of addresses and CIDR ranges'),
+    })
     .noUnknown(true, '${path} has an unknown key: ${unknown}'),
   settingsCacheMs: yup.number().integer().min(0).max(60_000),
 };
@@ -37,6 +56,7 @@ const defaultConfig: PluginConfig = {
   throttle: {
     basicAuth: { max: 50, windowSeconds: 900 },
     authUsers: { max: 10, windowSeconds: 900 },
+    trustedIps: [],
   },
   settingsCacheMs: 750,
 };

@@ -3,7 +3,6 @@ import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
 import { version as pluginVersion } from '../../../package.json';
 import { API_VERSION, SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX, SEARCH_TERM_MAX_LENGTH } from '../constants';
-import { sendChatError } from '../utils/chat-error';
 import { getService } from '../utils/get-service';
 import { parseUserIds } from '../utils/parse-user-ids';
 import { publicBaseUrl } from '../utils/public-url';
@@ -48,20 +47,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const password = optionalString(body.password, 'password', PASSWORD_MAX_LENGTH);
     if (!login || !password) throw new errors.ValidationError('login and password are required');
 
-    const throttle = getService(strapi, 'throttle');
-    const throttleKey = login.trim().toLowerCase();
-    const retryAfter = throttle.retryAfter('authUsers', throttleKey);
-    if (retryAfter > 0) {
-      return sendChatError(ctx, 429, 'Too many failed attempts for this login, try again later', {
-        'Retry-After': String(retryAfter),
-      });
-    }
     const user = await getService(strapi, 'users').checkLogin(login, password);
-    if (!user) {
-      throttle.recordFailure('authUsers', throttleKey);
-      return sendChatError(ctx, 403, 'Invalid login or password');
-    }
-    throttle.reset('authUsers', throttleKey);
     ctx.body = user;
   },
 });

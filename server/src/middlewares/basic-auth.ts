@@ -7,7 +7,8 @@ import { unreadableReason } from '../services/settings';
 
 /**
  * The chat server's HTTP Basic check (API login and password from the widget's settings).
- * Closed while unconfigured; failed checks are counted per client IP and throttled.
+ * Closed while unconfigured; failed checks are counted per client (an IPv4 address or an IPv6
+ * /64) and throttled, except for `throttle.trustedIps`.
  */
 export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
   async (ctx: Context, next: Next) => {
@@ -17,15 +18,22 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
     if (!apiLogin || !apiPassword) {
       return sendChatError(ctx, 503, 'ImbaChat API is not configured: set the API login and password');
     }
+    const challenge = () =>
+      sendChatError(ctx, 401, 'Authenticate required!', { 'WWW-Authenticate': 'Basic realm="ImbaChat"' });
+    // No credentials at all is how HTTP clients ask for the challenge: nothing to count.
+    const header = ctx.get('authorization');
+    if (!header) return challenge();
+
     const throttle = getService(strapi, 'throttle');
-    const retryAfter = throttle.retryAfter('basicAuth', ctx.ip);
+    const client = throttle.client(ctx.ip);
+    const retryAfter = client.trusted ? 0 : throttle.retryAfter('basicAuth', client.key);
     if (retryAfter > 0) {
       return sendChatError(ctx, 429, 'Too many failed attempts, try again later', { 'Retry-After': String(retryAfter) });
     }
-    const given = parseBasicAuth(ctx.get('authorization'));
+    const given = parseBasicAuth(header);
     if (!given || !credentialsMatch(given, { login: apiLogin, password: apiPassword })) {
-      throttle.recordFailure('basicAuth', ctx.ip);
-      return sendChatError(ctx, 401, 'Authenticate required!', { 'WWW-Authenticate': 'Basic realm="ImbaChat"' });
+      if (!client.trusted) await throttle.recordFailure('basicAuth', client.key);
+      return challenge();
     }
     await next();
   };

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Core } from '@strapi/strapi';
 import { getService } from '../utils/get-service';
 
@@ -14,8 +15,11 @@ const TIMEOUT_MS = 10_000;
 /** The admin's "Test API": calls our users-info URL over HTTP with the stored credentials, as the chat server would. */
 const apiTestService = ({ strapi }: { strapi: Core.Strapi }) => ({
   async run(usersInfoUrl: string, userIds: string): Promise<ApiTestResult> {
-    const { apiLogin, apiPassword } = await getService(strapi, 'settings').get();
     const url = `${usersInfoUrl}?user_ids=${encodeURIComponent(userIds)}`;
+    const refusal = plainHttpRefusal(url);
+    if (refusal) return { ok: false, status: 0, url, durationMs: 0, body: { error: refusal } };
+
+    const { apiLogin, apiPassword } = await getService(strapi, 'settings').get();
     const started = performance.now();
     try {
       const response = await fetch(url, {
@@ -23,8 +27,15 @@ const apiTestService = ({ strapi }: { strapi: Core.Strapi }) => ({
           Authorization: `Basic ${Buffer.from(`${apiLogin}:${apiPassword}`).toString('base64')}`,
           Accept: 'application/json',
         },
+        // A redirect would carry the credentials to wherever it points: show it, never follow it.
+        redirect: 'manual',
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel();
+        const location = resolveLocation(response.headers.get('location'), url);
+        return { ok: false, status: response.status, url, durationMs: elapsed(started), body: { error: redirectVerdict(location) } };
+      }
       const raw = await response.text();
       let body: unknown = raw;
       try {
@@ -40,6 +51,43 @@ const apiTestService = ({ strapi }: { strapi: Core.Strapi }) => ({
     }
   },
 });
+
+/**
+ * Why the credentials must not go to `url`, or null when they may: plain http is allowed only to
+ * this machine's loopback, where nothing on the network can read them.
+ */
+export const plainHttpRefusal = (url: string): string | null => {
+  const { protocol, hostname, host } = new URL(url);
+  if (protocol !== 'http:' || isLoopback(hostname)) return null;
+  return (
+    `Not sent: the users-info URL is plain http on ${host}, so the API login and password would cross the network ` +
+    'unencrypted, and the chat server would send them the same way. Set Strapi\'s server.url (config/server) to the ' +
+    `site's https address (e.g. https://${hostname}), then test again.`
+  );
+};
+
+/** 127.0.0.0/8, ::1 (also as an IPv4-mapped address) and `localhost`. */
+export const isLoopback = (hostname: string): boolean => {
+  const name = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (name === 'localhost' || name === '::1') return true;
+  if (isIP(name) === 4) return name.startsWith('127.');
+  // WHATWG URLs write ::ffff:127.0.0.1 as ::ffff:7f00:1.
+  return /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(name);
+};
+
+const resolveLocation = (location: string | null, base: string): string | null => {
+  if (!location) return null;
+  try {
+    return new URL(location, base).href;
+  } catch {
+    return location;
+  }
+};
+
+const redirectVerdict = (location: string | null) =>
+  `The users-info URL redirected to ${location ?? '(no Location header)'} — not followed, so the credentials stay here. ` +
+  'Give the chat server the final address instead: set Strapi\'s server.url to the address the site answers at ' +
+  '(https, with or without www, as the redirect shows) and copy the endpoints into the ImbaChat cabinet again.';
 
 const elapsed = (started: number) => Math.round(performance.now() - started);
 

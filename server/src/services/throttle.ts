@@ -1,61 +1,79 @@
 import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID } from '../constants';
 import type { PluginConfig, ThrottleRule } from '../config';
+import { throttleTable } from '../repositories/throttle-table';
+import { clientKey, trustedAddresses } from '../utils/client-address';
+import { FailureWindows } from '../utils/failure-windows';
 
-export type ThrottleBucket = keyof PluginConfig['throttle'];
+export type ThrottleBucket = 'basicAuth' | 'authUsers';
 
-interface Window {
-  failures: number;
-  resetAt: number;
-}
-
-/** Keys kept per bucket at most; past that, expired windows and then the oldest go first. */
-const MAX_KEYS = 50_000;
+/** How often one instance clears ended windows out of the shared table. */
+const SWEEP_EVERY_MS = 60_000;
 
 /**
- * Counts failed attempts per key (client IP, or login) in fixed windows and says when a key
- * has used up its budget. Kept in this instance's memory: see README for the bound with
- * several instances.
+ * Failed attempts per key (a client's address, or a login's account) within a fixed window.
+ * Each failure is counted in the plugin's table, which every instance on the database shares, and
+ * the answer is kept in this instance's memory: checking a key (what a correct request does) never
+ * touches the database. Another instance learns of a lockout at its next failure for that key.
  */
 const throttleService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const buckets = new Map<ThrottleBucket, Map<string, Window>>();
-  const rule = (bucket: ThrottleBucket): ThrottleRule =>
-    (strapi.config.get(`plugin::${PLUGIN_ID}`) as PluginConfig).throttle[bucket];
+  const config = () => (strapi.config.get(`plugin::${PLUGIN_ID}`) as PluginConfig).throttle;
+  const rule = (bucket: ThrottleBucket): ThrottleRule => config()[bucket];
+  const table = throttleTable(strapi);
+
+  const local = new Map<ThrottleBucket, FailureWindows>();
   const windows = (bucket: ThrottleBucket) => {
-    let map = buckets.get(bucket);
-    if (!map) buckets.set(bucket, (map = new Map()));
+    const { max } = rule(bucket);
+    let map = local.get(bucket);
+    if (map?.max !== max) local.set(bucket, (map = new FailureWindows(max)));
     return map;
   };
 
-  const prune = (map: Map<string, Window>, now: number) => {
-    for (const [key, window] of map) if (window.resetAt <= now) map.delete(key);
-    for (const key of map.keys()) {
-      if (map.size < MAX_KEYS) break;
-      map.delete(key);
-    }
-  };
+  let isTrusted: ((ip: string) => boolean) | undefined;
+  let sweptAt = 0;
+  let warned = false;
 
   return {
-    /** Seconds until the key may try again, or 0 when it is not throttled. */
+    /** Creates the shared table when missing (at start-up). */
+    async prepare() {
+      await table.ensure();
+    },
+
+    /** How a client address is counted, and whether `throttle.trustedIps` exempts it. */
+    client(ip: string): { key: string; trusted: boolean } {
+      isTrusted ??= trustedAddresses(config().trustedIps);
+      return { key: clientKey(ip), trusted: isTrusted(ip) };
+    },
+
+    /** Seconds until the key may try again, or 0 when it is not locked out. */
     retryAfter(bucket: ThrottleBucket, key: string, now = Date.now()): number {
-      const window = windows(bucket).get(key);
-      if (!window || window.resetAt <= now || window.failures < rule(bucket).max) return 0;
-      return Math.max(1, Math.ceil((window.resetAt - now) / 1000));
+      const ms = windows(bucket).retryAfterMs(key, now);
+      return ms > 0 ? Math.max(1, Math.ceil(ms / 1000)) : 0;
     },
 
-    recordFailure(bucket: ThrottleBucket, key: string, now = Date.now()) {
-      const map = windows(bucket);
-      const window = map.get(key);
-      if (window && window.resetAt > now) {
-        window.failures += 1;
-        return;
+    /** Counts a failure (shared when the database answers, here alone when it does not). */
+    async recordFailure(bucket: ThrottleBucket, key: string, now = Date.now()) {
+      const { windowSeconds } = rule(bucket);
+      try {
+        windows(bucket).set(key, await table.increment(bucket, key, windowSeconds * 1000, now), now);
+      } catch (error) {
+        windows(bucket).increment(key, windowSeconds * 1000, now);
+        if (!warned) {
+          warned = true;
+          strapi.log.warn(`[imbachat] Failed attempts are counted per instance: the shared count failed (${(error as Error).message})`);
+        }
       }
-      if (map.size >= MAX_KEYS) prune(map, now);
-      map.set(key, { failures: 1, resetAt: now + rule(bucket).windowSeconds * 1000 });
+      if (now - sweptAt > SWEEP_EVERY_MS) {
+        sweptAt = now;
+        table.removeExpired(now).catch(() => undefined);
+      }
     },
 
-    reset(bucket: ThrottleBucket, key: string) {
+    /** A success clears the key's failures; free when this instance saw none. */
+    async reset(bucket: ThrottleBucket, key: string, now = Date.now()) {
+      if (!windows(bucket).get(key, now)) return;
       windows(bucket).delete(key);
+      await table.remove(bucket, key).catch(() => undefined);
     },
   };
 };

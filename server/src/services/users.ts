@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 import jwt from 'jsonwebtoken';
 import { USER_UID } from '../constants';
 import { secretKeyObject } from './chat-token';
@@ -18,6 +19,13 @@ const SEARCH_OPERATORS: Record<SearchMode, string> = {
 // A bcrypt hash of a random, discarded password: checking against it costs what a real check costs,
 // so an unknown login takes as long to refuse as a wrong password.
 const DUMMY_PASSWORD_HASH = '$2a$10$Fn7jv1Lxcgh3fFn2bqnJxOphLKKO4CXgLzTPRPPRJwERbD4X4sQbG';
+
+/**
+ * One budget per person however the login is typed: case, compatibility forms and accents folded
+ * (MariaDB's collations already find `álice` as alice; elsewhere it is counted with her).
+ */
+export const normaliseLogin = (login: string) =>
+  login.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().trim();
 
 export type SiteUserCheck = { ok: true; id: number } | { ok: false; status: 401 | 403; reason: string };
 
@@ -49,12 +57,14 @@ const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
     return jwt.verify(accessToken, secretKeyObject(secret), { algorithms: [algorithm] }) as { id?: unknown };
   };
 
-  const emailConfirmationRequired = async () => {
-    const advanced = (await strapi
-      .store({ type: 'plugin', name: 'users-permissions', key: 'advanced' })
-      .get({})) as { email_confirmation?: boolean } | null;
-    return advanced?.email_confirmation === true;
-  };
+  const upStore = (key: string) => strapi.store({ type: 'plugin', name: 'users-permissions', key }).get({});
+
+  const emailConfirmationRequired = async () =>
+    ((await upStore('advanced')) as { email_confirmation?: boolean } | null)?.email_confirmation === true;
+
+  /** Settings → Users & Permissions → Providers → Email: off, Strapi's own login refuses everyone. */
+  const emailProviderEnabled = async () =>
+    ((await upStore('grant')) as { email?: { enabled?: boolean } } | null)?.email?.enabled === true;
 
   return {
     /** Users by id, in the order asked, each once; unknown and blocked users are left out. */
@@ -69,12 +79,13 @@ const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
-    /** Users whose name, username or email matches the term per the search mode. */
+    /** Users whose name or username (and email, only while shared) matches the term per the search mode. */
     async search(term: string, limit: number, baseUrl: string): Promise<ChatUser[]> {
       if (term === '') return [];
       const ctx = await context(baseUrl);
       const operator = SEARCH_OPERATORS[ctx.settings.searchMode];
-      const fields = [...new Set([ctx.fields.name, 'username', 'email'])];
+      // Matching an address the chat server is not shown would let it recover addresses a letter at a time.
+      const fields = [...new Set([ctx.fields.name, 'username', ...(ctx.settings.shareEmail ? ['email'] : [])])];
       const rows = (await users().findMany({
         ...query(ctx),
         where: { $and: [NOT_BLOCKED, { $or: fields.map((field) => ({ [field]: { [operator]: term } })) }] },
@@ -85,20 +96,41 @@ const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * The chat server's login check: a local account that is not blocked (and confirmed, where
-     * Strapi requires it) whose password matches. Same matching as Strapi's own /auth/local.
+     * The chat server's login check, exactly as Strapi's own /api/auth/local judges it: the Email
+     * provider enabled, a local account whose password matches, confirmed where Strapi requires
+     * it, not blocked. Failures are throttled per account (or per login, normalised, when none
+     * matches), so `alice`, `ALICE` and alice's email share one budget.
+     * Throws RateLimitError (details.retryAfter, seconds) or ForbiddenError.
      */
-    async checkLogin(login: string, password: string): Promise<Pick<ChatUser, 'user_id' | 'name'> | null> {
+    async checkLogin(login: string, password: string): Promise<Pick<ChatUser, 'user_id' | 'name'>> {
       const ctx = await context('');
       const select = [...new Set(['id', 'username', 'password', 'blocked', 'confirmed', ctx.fields.name])];
       const row = (await users().findOne({
         select,
         where: { provider: 'local', $or: [{ email: login.toLowerCase() }, { username: login }] },
       })) as (UserRow & { password?: string; blocked?: boolean; confirmed?: boolean }) | null;
+
+      const throttle = getService(strapi, 'throttle');
+      const budget = normaliseLogin(row?.username ?? login);
+      const retryAfter = throttle.retryAfter('authUsers', budget);
+      if (retryAfter > 0) {
+        throw new errors.RateLimitError('Too many failed attempts for this login, try again later', { retryAfter });
+      }
+
       const upUsers = strapi.plugin('users-permissions').service('user');
       const passwordOk = await upUsers.validatePassword(password, row?.password || DUMMY_PASSWORD_HASH);
-      if (!row || !row.password || !passwordOk || row.blocked === true) return null;
-      if (row.confirmed !== true && (await emailConfirmationRequired())) return null;
+      const accepted =
+        row !== null &&
+        Boolean(row.password) &&
+        passwordOk &&
+        row.blocked !== true &&
+        (await emailProviderEnabled()) &&
+        (row.confirmed === true || !(await emailConfirmationRequired()));
+      if (!accepted) {
+        await throttle.recordFailure('authUsers', budget);
+        throw new errors.ForbiddenError('Invalid login or password');
+      }
+      await throttle.reset('authUsers', budget);
       const { user_id, name } = toChatUser(row, { ...ctx, fields: { ...ctx.fields, avatar: null } });
       return { user_id, name };
     },

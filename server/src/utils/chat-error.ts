@@ -8,3 +8,7 @@ export const sendChatError = (ctx: Context, code: number, error: string, headers
   ctx.type = 'application/json';
   ctx.body = { code, version: API_VERSION, error, debug: '' };
 };
+
+/** True for a body in that shape (made by sendChatError). */
+export const isChatErrorBody = (body: unknown): boolean =>
+  typeof body === 'object' && body !== null && 'code' in body && 'version' in body && 'error' in body && 'debug' in body;
