@@ -2,6 +2,11 @@
  * strapi-plugin-imbachat/client: the ImbaChat widget for a headless front end in three lines.
  * No dependencies and nothing of Node, Strapi or React: runs in any current browser.
  */
+import { ImbaChatError } from './errors';
+import { scriptUrlAllowed } from './script-url';
+
+export { ImbaChatError, type ImbaChatErrorCode } from './errors';
+export { scriptUrlAllowed };
 
 /** What GET /api/imbachat/token answers for a logged-in user. */
 export interface ChatToken {
@@ -28,17 +33,6 @@ interface ImbaApi {
   openDialog(userId: number | string): unknown;
 }
 type WidgetWindow = Window & { ImbaChat?: ImbaChatGlobal; imbaApi?: ImbaApi };
-
-/** A failure with the HTTP status that caused it (0 when no answer came: network, timeout). */
-export class ImbaChatError extends Error {
-  readonly status: number;
-
-  constructor(message: string, status: number) {
-    super(message);
-    this.name = 'ImbaChatError';
-    this.status = status;
-  }
-}
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 const apiUrl = (strapiUrl: string, path: string) => `${strapiUrl.replace(/\/+$/, '')}/api/imbachat/${path}`;
@@ -83,8 +77,15 @@ const waitFor = <T>(get: () => T | undefined, timeoutMs: number, message: string
 const widgetWindow = () => window as WidgetWindow;
 const scripts = new Map<string, Promise<ImbaChatGlobal>>();
 
-/** Adds the widget script once per URL and waits for `window.ImbaChat`; a script that fails to load fails at once. */
-const loadScript = (src: string, timeoutMs: number) => {
+/**
+ * Adds the widget script once per URL and waits for `window.ImbaChat`; a script that fails to load
+ * fails at once, and one that is not https (off localhost) is never added.
+ */
+const loadScript = async (src: string, timeoutMs: number) => {
+  if (!scriptUrlAllowed(src, location)) {
+    // status 0: no request was made; the code tells this refusal from a network failure.
+    throw new ImbaChatError(`The ImbaChat widget script was not loaded from ${src}: it is not an https URL`, 0, 'insecure-script');
+  }
   let loaded = scripts.get(src);
   if (!loaded) {
     let failed: ImbaChatError | undefined;

@@ -136,6 +136,39 @@ describe('the chat demo page', () => {
     await context.close();
   });
 
+  it('refuses a widget script that is not https on a page that is not on localhost', async () => {
+    // The demo served as http://shop.example (proxied to this Strapi), whose widget route names an http script.
+    const context = await browser.newContext();
+    const insecure = `http://api.imbachat.com/imbachat/v1/${DEMO_SETTINGS.widgetId}/widget`;
+    const requested: string[] = [];
+    await context.route('http://api.imbachat.com/**', (route) => {
+      requested.push(route.request().url());
+      return route.fulfill({ status: 200, contentType: 'application/javascript', body: STAND_IN });
+    });
+    await context.route('http://shop.example/**', async (route) => {
+      const { pathname, search } = new URL(route.request().url());
+      if (pathname === '/api/imbachat/widget') {
+        return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ widget_id: DEMO_SETTINGS.widgetId, script_url: insecure, options: {} }) });
+      }
+      return route.fulfill({ response: await route.fetch({ url: `${baseUrl}${pathname}${search}` }) });
+    });
+    const page = await context.newPage();
+    await page.goto('http://shop.example/chat-demo/');
+    await withScreenshot(page, 'demo-insecure-script', async () => {
+      await shows(page.locator('#error'), `The ImbaChat widget script was not loaded from ${insecure}: it is not an https URL`);
+      const refusal = await page.evaluate<Record<string, unknown>>(`import('/chat-demo/imbachat-client.mjs').then((client) =>
+        client.loadImbaChat({ strapiUrl: location.origin }).then(
+          () => ({ loaded: true }),
+          (error) => ({ isImbaChatError: error instanceof client.ImbaChatError, code: error.code, status: error.status })
+        ))`);
+      expect(refusal).toEqual({ isImbaChatError: true, code: 'insecure-script', status: 0 });
+      expect(await page.evaluate<number>('document.querySelectorAll("script[src^=\'http://api.imbachat.com\']").length')).toBe(0);
+      expect(requested).toEqual([]);
+      expect((await seen(page)).loads).toEqual([]);
+    });
+    await context.close();
+  });
+
   it('shows a wrong password as an error on the page', async () => {
     const { context, page } = await openDemo();
     await withScreenshot(page, 'demo-wrong-password', async () => {

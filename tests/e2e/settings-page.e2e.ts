@@ -1,10 +1,28 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createAdmin, createRole, superAdminRoleId } from '../helpers/admin';
-import { createSiteUser, settingsService, startStrapi, uploadImage, type TestApp } from '../helpers/strapi';
-import { DOCS, launchBrowser, listen, logIn, pageScreenshot, shows, withScreenshot } from './browser';
+import { configure, createSiteUser, settingsService, startStrapi, uploadImage, type TestApp } from '../helpers/strapi';
+import { ARTIFACTS, DOCS, launchBrowser, listen, logIn, pageScreenshot, shows, withScreenshot } from './browser';
 
 const PASSWORD = 'Admin-pass-123'; // tests/helpers/admin.ts gives every admin this password
+const SCRIPT_URL = 'https://cdn.imbachat.com/{widgetId}/widget.js';
+// How the plugin seals a secret at rest, with a body no key can open: what a changed encryption key leaves behind.
+const UNREADABLE = 'imbachat-aes256gcm:v1:AAAA.AAAA.AAAA';
+// What the first test types into the page; other tests that need a configured widget save it directly.
+const FILLED = {
+  widgetId: 'e2e-widget',
+  widgetScriptUrl: SCRIPT_URL,
+  apiLogin: 'chat-e2e',
+  apiPassword: 'e2e-api-password',
+  secretKey: 'e2e-secret-key-0123456789',
+  nameField: 'displayName',
+  avatarField: 'avatar',
+  profileUrlTemplate: 'https://example.com/members/{username}/',
+  shareEmail: true,
+  searchMode: 'prefix',
+  idSeparator: '|',
+};
 
 let app: TestApp;
 let baseUrl: string;
@@ -26,6 +44,15 @@ const openSettings = async (context: BrowserContext, email: string): Promise<Pag
   return page;
 };
 
+const settingsStore = () => app.strapi.store({ type: 'plugin', name: 'imbachat', key: 'settings' });
+
+/** The stored row as it is in the database (secrets sealed), written back as it was after each test. */
+const readRow = async () => ((await settingsStore().get({})) as Record<string, unknown> | null) ?? {};
+const writeRow = async (row: Record<string, unknown>) => {
+  await settingsStore().set({ value: row });
+  settingsService(app.strapi).invalidate();
+};
+
 const select = (page: Page, label: string) => page.getByRole('combobox', { name: label });
 
 const pick = async (page: Page, label: string, option: string) => {
@@ -42,6 +69,14 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 
+let savedRow: Record<string, unknown>;
+beforeEach(async () => {
+  savedRow = await readRow();
+});
+afterEach(async () => {
+  await writeRow(savedRow);
+});
+
 afterAll(async () => {
   await browser?.close();
   await app?.close();
@@ -53,10 +88,10 @@ describe('Settings → ImbaChat', () => {
     const page = await openSettings(context, await superAdmin());
     await withScreenshot(page, 'fill-and-save', async () => {
       await page.locator('#imbachat-widgetId').fill('e2e-widget');
-      await page.locator('#imbachat-widgetScriptUrl').fill('https://chat.example.com/{widgetId}/widget.js');
+      await page.locator('#imbachat-widgetScriptUrl').fill(SCRIPT_URL);
       await page.locator('#imbachat-apiLogin').fill('chat-e2e');
       await page.locator('#imbachat-apiPassword').fill('e2e-api-password');
-      await page.locator('#imbachat-secretKey').fill('e2e-secret-key');
+      await page.locator('#imbachat-secretKey').fill('e2e-secret-key-0123456789');
       await pick(page, 'Name field', 'displayName');
       await pick(page, 'Avatar field', 'avatar (media)');
       await page.locator('#imbachat-profileUrlTemplate').fill('https://example.com/members/{username}/');
@@ -69,7 +104,7 @@ describe('Settings → ImbaChat', () => {
       await page.reload();
       await page.locator('#imbachat-widgetId').waitFor();
       expect(await page.locator('#imbachat-widgetId').inputValue()).toBe('e2e-widget');
-      expect(await page.locator('#imbachat-widgetScriptUrl').inputValue()).toBe('https://chat.example.com/{widgetId}/widget.js');
+      expect(await page.locator('#imbachat-widgetScriptUrl').inputValue()).toBe(SCRIPT_URL);
       expect(await page.locator('#imbachat-apiLogin').inputValue()).toBe('chat-e2e');
       expect(await page.locator('#imbachat-profileUrlTemplate').inputValue()).toBe('https://example.com/members/{username}/');
       expect(await page.locator('#imbachat-idSeparator').inputValue()).toBe('|');
@@ -82,7 +117,9 @@ describe('Settings → ImbaChat', () => {
         expect(await page.getByTestId(`${secret}-status`).textContent()).toBe('Set');
       }
       const stored = await settingsService(app.strapi).get();
-      expect(stored).toMatchObject({ apiPassword: 'e2e-api-password', secretKey: 'e2e-secret-key', searchMode: 'prefix' });
+      expect(stored).toMatchObject({ apiPassword: 'e2e-api-password', secretKey: 'e2e-secret-key-0123456789', searchMode: 'prefix' });
+      expect(await page.getByTestId('unreadable-secrets').count()).toBe(0);
+      expect(await page.getByTestId('apiPassword-warning').count()).toBe(0);
       await pageScreenshot(page, path.join(DOCS, 'settings-page.png'));
     });
     await context.close();
@@ -102,6 +139,7 @@ describe('Settings → ImbaChat', () => {
   });
 
   it('runs Test API and shows the user\'s name', async () => {
+    await configure(app.strapi, FILLED);
     const context = await browser.newContext();
     const page = await openSettings(context, await superAdmin());
     await withScreenshot(page, 'test-api', async () => {
@@ -135,11 +173,11 @@ describe('Settings → ImbaChat', () => {
       await page.locator('#imbachat-widgetScriptUrl').fill('not a url');
       await page.locator('#imbachat-idSeparator').fill('7');
       await page.getByRole('button', { name: 'Save' }).click();
-      await page.getByText('An http(s) URL').waitFor();
+      await page.getByText('Only an https:// address on imbachat.com').waitFor();
       await page.getByText('One to five characters, no digits').waitFor();
 
       // The server has the last word: its 400 answer lands next to the field it names.
-      await page.locator('#imbachat-widgetScriptUrl').fill('https://chat.example.com/{widgetId}/widget.js');
+      await page.locator('#imbachat-widgetScriptUrl').fill(SCRIPT_URL);
       await page.locator('#imbachat-idSeparator').fill(';');
       await page.route('**/imbachat/settings', (route) =>
         route.request().method() === 'PUT'
@@ -168,7 +206,115 @@ describe('Settings → ImbaChat', () => {
     await context.close();
   });
 
+  it('refuses a widget script address off imbachat.com and a secret key under 16 characters before sending anything', async () => {
+    const context = await browser.newContext();
+    const page = await openSettings(context, await superAdmin());
+    const puts: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'PUT') puts.push(request.url());
+    });
+    await withScreenshot(page, 'validation-script-and-secret', async () => {
+      const errorOf = (name: string) => page.locator(`#imbachat-${name}-error`);
+      await page.locator('#imbachat-widgetScriptUrl').fill('https://chat.example.com/{widgetId}/widget.js');
+      await page.locator('#imbachat-secretKey').fill('short-secret');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await shows(errorOf('widgetScriptUrl'), 'Only an https:// address on imbachat.com or one of its subdomains can be saved here');
+      await shows(errorOf('widgetScriptUrl'), 'another address can only be set in config/plugins (imbachat.config.widgetScriptUrl)');
+      await shows(errorOf('secretKey'), 'At least 16 characters: paste the Secret key from the ImbaChat cabinet');
+      // http on imbachat.com and a look-alike host are refused too.
+      for (const url of ['http://api.imbachat.com/{widgetId}/widget', 'https://imbachat.com.example.net/{widgetId}/widget']) {
+        await page.locator('#imbachat-widgetScriptUrl').fill(url);
+        await page.getByRole('button', { name: 'Save' }).click();
+        await shows(errorOf('widgetScriptUrl'), 'Only an https:// address on imbachat.com');
+      }
+      expect(puts).toEqual([]);
+
+      // Fixed, the same form saves.
+      await page.locator('#imbachat-widgetScriptUrl').fill('https://api.imbachat.com/imbachat/v1/{widgetId}/widget');
+      await page.locator('#imbachat-secretKey').fill('a-secret-key-of-24-chars');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('ImbaChat settings saved').waitFor();
+      expect(await settingsService(app.strapi).get()).toMatchObject({ secretKey: 'a-secret-key-of-24-chars' });
+    });
+    await context.close();
+  });
+
+  it('says which saved secrets cannot be decrypted and clears the banner once they are entered again or removed', async () => {
+    await configure(app.strapi, { apiLogin: 'chat-e2e' });
+    await writeRow({ ...(await readRow()), apiPassword: UNREADABLE, secretKey: UNREADABLE });
+    const context = await browser.newContext();
+    const page = await openSettings(context, await superAdmin());
+    await withScreenshot(page, 'unreadable-secrets', async () => {
+      const banner = page.getByTestId('unreadable-secrets');
+      await shows(banner, 'Saved secrets can no longer be decrypted');
+      await shows(banner, 'The saved API password and Secret key cannot be decrypted');
+      await shows(banner, 'admin.secrets.encryptionKey');
+      await shows(banner, 'Until then ImbaChat\'s chat server cannot reach your site (the chat API answers 503) and no chat tokens are issued');
+      await shows(banner, 'the chat token URL answers 503');
+      await shows(banner, 'Enter them again below and save, or restore the old encryption key');
+      for (const secret of ['apiPassword', 'secretKey']) {
+        expect(await page.getByTestId(`${secret}-status`).textContent()).toBe('Cannot be decrypted: enter it again');
+      }
+      fs.mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'unreadable-secrets-banner.png') });
+
+      // A new API password replaces the unreadable one; the Secret key is still asked for.
+      await page.locator('#imbachat-apiPassword').fill('a-new-api-password-0123');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('ImbaChat settings saved').waitFor();
+      await shows(banner, 'A saved secret can no longer be decrypted');
+      await shows(banner, 'The saved Secret key cannot be decrypted');
+      expect(await banner.textContent()).not.toContain('API password');
+      expect(await page.getByTestId('apiPassword-status').textContent()).toBe('Set');
+
+      // Removing the unreadable Secret key (null) clears it too.
+      await page.getByTestId('secretKey-remove').click();
+      expect(await page.getByTestId('secretKey-status').textContent()).toBe('Will be removed on save');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('ImbaChat settings saved').last().waitFor();
+      await banner.waitFor({ state: 'detached' });
+      expect(await page.getByTestId('secretKey-status').textContent()).toBe('Not set');
+
+      const row = await readRow();
+      expect(row.secretKey).toBeUndefined();
+      expect(row.apiPassword).not.toBe(UNREADABLE);
+      expect(await settingsService(app.strapi).getPublic()).toMatchObject({ unreadableSecrets: [], apiPasswordSet: true, secretKeySet: false });
+      expect(await settingsService(app.strapi).get()).toMatchObject({ apiPassword: 'a-new-api-password-0123' });
+    });
+    await context.close();
+  });
+
+  it('warns, without refusing, about an API password shorter than 12 characters: saved or being typed', async () => {
+    await configure(app.strapi, { apiPassword: 'short-pw-11' });
+    const context = await browser.newContext();
+    const page = await openSettings(context, await superAdmin());
+    await withScreenshot(page, 'short-password', async () => {
+      const warning = page.getByTestId('apiPassword-warning');
+      await shows(warning, 'This password is shorter than 12 characters');
+      await shows(warning, 'set a longer one in the widget\'s settings in the cabinet');
+      expect(await page.getByTestId('apiPassword-status').textContent()).toBe('Set');
+      fs.mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'short-api-password.png') });
+
+      await page.locator('#imbachat-apiPassword').fill('abc');
+      await shows(warning, 'Shorter than 12 characters: it can be saved');
+      await page.locator('#imbachat-apiPassword').fill('long-enough-password');
+      await warning.waitFor({ state: 'detached' });
+      await page.locator('#imbachat-apiPassword').fill('');
+      await shows(warning, 'This password is shorter than 12 characters');
+
+      // Saving a short one is allowed: the warning stays, now about the saved value.
+      await page.locator('#imbachat-apiPassword').fill('tiny-pw');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('ImbaChat settings saved').waitFor();
+      await shows(warning, 'This password is shorter than 12 characters');
+      expect(await settingsService(app.strapi).get()).toMatchObject({ apiPassword: 'tiny-pw' });
+    });
+    await context.close();
+  });
+
   it('gives an admin with read but not update permission nothing editable', async () => {
+    await configure(app.strapi, { widgetId: 'read-only-widget' });
     const context = await browser.newContext();
     const page = await openSettings(context, await reader());
     await withScreenshot(page, 'read-only', async () => {
@@ -177,12 +323,13 @@ describe('Settings → ImbaChat', () => {
       for (const field of fields) expect(await page.locator(`#imbachat-${field}`).isDisabled()).toBe(true);
       expect(await page.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
       expect(await page.getByRole('button', { name: 'Test API' }).isDisabled()).toBe(true);
-      expect(await page.locator('#imbachat-widgetId').inputValue()).toBe('e2e-widget');
+      expect(await page.locator('#imbachat-widgetId').inputValue()).toBe('read-only-widget');
     });
     await context.close();
   });
 
   it('speaks Russian when the admin does', async () => {
+    await configure(app.strapi, FILLED);
     const context = await browser.newContext();
     await context.addInitScript("window.localStorage.setItem('strapi-admin-language', 'ru')");
     const page = await openSettings(context, await superAdmin());

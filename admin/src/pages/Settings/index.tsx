@@ -6,12 +6,13 @@ import { useIntl } from 'react-intl';
 import { PERMISSIONS } from '../../permissions';
 import { t, type MessageKey } from '../../utils/translation';
 import { EndpointsPanel } from './EndpointsPanel';
-import { toFormValues, toUpdate, validate } from './form-values';
+import { API_PASSWORD_RECOMMENDED_LENGTH, toFormValues, toUpdate, validate } from './form-values';
 import { SecretInput } from './SecretInput';
 import { Cell, Section } from './Section';
 import { SettingInput, type Option } from './SettingInput';
 import { TestApiPanel } from './TestApiPanel';
-import type { FormValues, SettingsResponse } from './types';
+import { UnreadableSecretsAlert } from './UnreadableSecretsAlert';
+import type { FormValues, SecretKey, SettingsResponse } from './types';
 
 type ApiError = { response?: { data?: { error?: { message?: string; details?: { errors?: { path: string[]; message: string }[] } } } } };
 
@@ -39,14 +40,15 @@ const SettingsPage = () => {
   const onSubmit = useCallback(
     async (values: FormValues, { setErrors, resetForm }: { setErrors: (e: object) => void; resetForm: (v?: FormValues) => void }) => {
       if (!response || !initialValues) return;
-      const invalid = validate(values);
+      const update = toUpdate(values, initialValues, response.data.locked);
+      const invalid = validate(update);
       if (Object.keys(invalid).length > 0) {
         setErrors(Object.fromEntries(Object.entries(invalid).map(([key, message]) => [key, formatMessage(t(message as MessageKey))])));
         toggleNotification({ type: 'danger', message: formatMessage(t('page.invalid')) });
         return;
       }
       try {
-        const { data } = await put<SettingsResponse>('/imbachat/settings', toUpdate(values, initialValues, response.data.locked));
+        const { data } = await put<SettingsResponse>('/imbachat/settings', update);
         setResponse(data);
         resetForm(toFormValues(data.data));
         toggleNotification({ type: 'success', message: formatMessage(t('page.saved')) });
@@ -82,9 +84,16 @@ const SettingsPage = () => {
       <SettingInput name={name} type={type} options={options} locked={locked(name)} disabled={readOnly || locked(name)} />
     </Cell>
   );
-  const secret = (name: 'apiPassword' | 'secretKey', isSet: boolean) => (
+  const secret = (name: SecretKey, isSet: boolean, warnings?: { recommendedLength: number; savedTooShort: boolean }) => (
     <Cell>
-      <SecretInput name={name} isSet={isSet} locked={locked(name)} disabled={readOnly || locked(name)} />
+      <SecretInput
+        name={name}
+        isSet={isSet}
+        unreadable={settings.unreadableSecrets.includes(name)}
+        locked={locked(name)}
+        disabled={readOnly || locked(name)}
+        {...warnings}
+      />
     </Cell>
   );
   const nameOptions = meta.userFields.nameField.map(({ name }) => ({ value: name, label: name }));
@@ -112,6 +121,7 @@ const SettingsPage = () => {
             />
             <Layouts.Content>
               <Flex direction="column" alignItems="stretch" gap={6}>
+                <UnreadableSecretsAlert secrets={settings.unreadableSecrets} />
                 {readOnly && (
                   <Alert variant="default" closeLabel="" title="" data-testid="read-only">
                     {formatMessage(t('page.read-only'))}
@@ -123,7 +133,10 @@ const SettingsPage = () => {
                 </Section>
                 <Section title={formatMessage(t('section.access'))} description={formatMessage(t('section.access.description'))}>
                   {input('apiLogin', 'text')}
-                  {secret('apiPassword', settings.apiPasswordSet)}
+                  {secret('apiPassword', settings.apiPasswordSet, {
+                    recommendedLength: API_PASSWORD_RECOMMENDED_LENGTH,
+                    savedTooShort: settings.apiPasswordShort,
+                  })}
                 </Section>
                 <Section title={formatMessage(t('section.tokens'))} description={formatMessage(t('section.tokens.description'))}>
                   {secret('secretKey', settings.secretKeySet)}

@@ -12,6 +12,10 @@ export interface SettingsData {
   idSeparator: string;
   apiPasswordSet: boolean;
   secretKeySet: boolean;
+  /** Secrets saved in the database that cannot be decrypted (Strapi's encryption key changed): they read as not set. */
+  unreadableSecrets: SecretKey[];
+  /** The saved API password is shorter than recommended: accepted, with a warning. */
+  apiPasswordShort: boolean;
   locked: string[];
 }
 
@@ -45,7 +49,7 @@ export interface TestResult {
 /**
  * What the form edits: every setting, the secrets as '' (keep), a new value, or null (remove).
  */
-export type FormValues = Omit<SettingsData, 'apiPasswordSet' | 'secretKeySet' | 'locked'> & {
+export type FormValues = Omit<SettingsData, 'apiPasswordSet' | 'secretKeySet' | 'unreadableSecrets' | 'apiPasswordShort' | 'locked'> & {
   apiPassword: string | null;
   secretKey: string | null;
 };
