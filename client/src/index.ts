@@ -8,20 +8,9 @@ import { scriptUrlAllowed } from './script-url';
 export { ImbaChatError, type ImbaChatErrorCode } from './errors';
 export { scriptUrlAllowed };
 
-/** What GET /api/imbachat/token answers for a logged-in user. */
-export interface ChatToken {
-  token: string;
-  user_id: number;
-  expires_at: number;
-  widget_id: string;
-  script_url: string;
-}
+import type { ChatToken, WidgetInfo } from '../../contract';
 
-/** What GET /api/imbachat/widget answers, for visitors who are not logged in. */
-export interface WidgetInfo {
-  widget_id: string;
-  script_url: string;
-}
+export type { ChatToken, WidgetInfo };
 
 /** Options ImbaChat's `load` accepts besides the user (language, theme, position, …). */
 export type LoadOptions = Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import chatTokenService, { widgetInfo } from '../../server/src/services/chat-token';
-import { DEFAULT_SETTINGS } from '../../server/src/validation/settings';
+import { DEFAULT_SETTINGS } from '../../contract';
 
 const base64url = (value: Buffer | string) => Buffer.from(value).toString('base64url');
 const settings = { ...DEFAULT_SETTINGS, widgetId: 'w-42', secretKey: 'a-very-secret-key', tokenTtlSeconds: 600 };

@@ -1,5 +1,5 @@
 import { chatUserColumns, toChatUser, type ChatUserContext } from '../../server/src/utils/chat-user';
-import { DEFAULT_SETTINGS } from '../../server/src/validation/settings';
+import { DEFAULT_SETTINGS } from '../../contract';
 
 const context = (overrides: Partial<ChatUserContext> = {}, settings = {}): ChatUserContext => ({
   settings: { ...DEFAULT_SETTINGS, ...settings },

@@ -1,6 +1,6 @@
 import { yup } from '@strapi/utils';
 import { isAddressOrRange } from '../utils/client-address';
-import { SETTING_KEYS, SETTING_SCHEMAS, isSettingKey, type Settings } from '../validation/settings';
+import { SETTING_KEYS, castConfigValue, checkSetting, isSettingKey, type Settings } from '../../../contract';
 
 export interface ThrottleRule {
   /** Failed attempts allowed within the window; the next one answers 429. */
@@ -70,19 +70,19 @@ const fail = (key: string, reason: string): never => {
 
 const validator = (config: Record<string, unknown>) => {
   for (const [key, value] of Object.entries(config ?? {})) {
-    let schema: yup.AnySchema | undefined;
     if (isSettingKey(key)) {
       if (isUnset(value)) continue;
-      schema = SETTING_SCHEMAS[key];
+      // The operator may set what an admin may not (any https script host): audience 'config'.
+      const problem = checkSetting(key, castConfigValue(key, value), 'config');
+      if (problem) fail(key, `is invalid: ${problem.message}`);
     } else if ((OPERATIONAL_KEYS as readonly string[]).includes(key)) {
-      schema = operationalSchemas[key as (typeof OPERATIONAL_KEYS)[number]];
+      try {
+        operationalSchemas[key as (typeof OPERATIONAL_KEYS)[number]].validateSync(value, { strict: false });
+      } catch (error) {
+        fail(key, `is invalid: ${(error as Error).message.replace(/^this\b/, 'the value')}`);
+      }
     } else {
       fail(key, `is not a known key. Known keys: ${[...SETTING_KEYS, ...OPERATIONAL_KEYS].join(', ')}`);
-    }
-    try {
-      schema!.validateSync(value, { strict: false });
-    } catch (error) {
-      fail(key, `is invalid: ${(error as Error).message.replace(/^this\b/, 'the value')}`);
     }
   }
 };

@@ -1,14 +1,7 @@
 import { isIP } from 'node:net';
 import type { Core } from '@strapi/strapi';
+import type { ApiTestResult } from '../../../contract';
 import { getService } from '../utils/get-service';
-
-export interface ApiTestResult {
-  ok: boolean;
-  status: number;
-  url: string;
-  durationMs: number;
-  body: unknown;
-}
 
 const TIMEOUT_MS = 10_000;
 

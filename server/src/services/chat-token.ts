@@ -1,19 +1,6 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import type { Settings } from '../validation/settings';
-
-export interface ChatTokenGrant {
-  token: string;
-  user_id: number;
-  expires_at: number;
-  widget_id: string;
-  script_url: string;
-}
-
-export interface WidgetInfo {
-  widget_id: string;
-  script_url: string;
-}
+import type { ChatToken, Settings, WidgetInfo } from '../../../contract';
 
 /** The widget script's URL: the template with `{widgetId}` filled in. */
 export const widgetInfo = (settings: Pick<Settings, 'widgetId' | 'widgetScriptUrl'>): WidgetInfo => ({
@@ -45,7 +32,7 @@ export const secretKeyObject = (() => {
 const chatTokenService = () => ({
   widgetInfo,
 
-  issue(userId: number, settings: Settings, nowMs = Date.now()): ChatTokenGrant {
+  issue(userId: number, settings: Settings, nowMs = Date.now()): ChatToken {
     const exp = Math.floor(nowMs / 1000) + settings.tokenTtlSeconds;
     const token = jwt.sign({ exp, user_id: userId }, secretKeyObject(settings.secretKey), {
       algorithm: 'HS256',

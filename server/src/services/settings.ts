@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { errors, validateYupSchema } from '@strapi/utils';
+import { errors } from '@strapi/utils';
 import { PLUGIN_ID } from '../constants';
 import { getService } from '../utils/get-service';
 import { deriveKey, isSealed, seal, unseal } from '../utils/secret-box';
@@ -9,26 +9,15 @@ import {
   DEFAULT_SETTINGS,
   SECRET_KEYS,
   SETTING_KEYS,
-  SETTING_SCHEMAS,
+  castConfigValue,
   isImbaChatScriptUrl,
   isSecretKey,
-  settingsUpdateSchema,
+  type PublicSettings,
   type SecretKey,
   type SettingKey,
   type Settings,
-  type SettingsUpdate,
-} from '../validation/settings';
-
-/** What the admin API may show: every setting but the secrets, and which values config/plugins locks. */
-export type PublicSettings = Omit<Settings, SecretKey> & {
-  apiPasswordSet: boolean;
-  secretKeySet: boolean;
-  /** Secrets saved in the database that cannot be decrypted: the admin must enter them again. */
-  unreadableSecrets: SecretKey[];
-  /** An API password is set and is shorter than recommended (accepted, with a warning on the page). */
-  apiPasswordShort: boolean;
-  locked: SettingKey[];
-};
+} from '../../../contract';
+import { parseSettingsUpdate } from '../validation/settings';
 
 /** The effective settings and what could not be read from the database. */
 export interface SettingsSnapshot {
@@ -60,7 +49,7 @@ const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const config = pluginConfig() as unknown as Record<string, unknown>;
       const locked: Record<string, unknown> = {};
       for (const key of SETTING_KEYS) {
-        if (!isUnset(config[key])) locked[key] = SETTING_SCHEMAS[key].cast(config[key]);
+        if (!isUnset(config[key])) locked[key] = castConfigValue(key, config[key]);
       }
       lockedCache = locked as Partial<Settings>;
     }
@@ -169,7 +158,7 @@ const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
      * Throws Strapi's ValidationError naming the field.
      */
     async update(input: unknown): Promise<Settings> {
-      const update = (await validateYupSchema(settingsUpdateSchema)(input ?? {}).catch(withoutSecretValues)) as SettingsUpdate;
+      const update = parseSettingsUpdate(input);
       const { settings: effective } = await this.snapshot();
       const locked = lockedValues();
       for (const key of Object.keys(update) as SettingKey[]) {
@@ -222,15 +211,6 @@ const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       cached = undefined;
     },
   };
-};
-
-/** Yup's error details carry the value they refused: never for a secret (the messages never do). */
-const withoutSecretValues = (error: unknown): never => {
-  const details = (error as { details?: { errors?: { path?: string[]; value?: unknown }[] } }).details;
-  for (const item of details?.errors ?? []) {
-    if (item.path?.some((part) => isSecretKey(part))) delete item.value;
-  }
-  throw error;
 };
 
 const lockedError = (key: SettingKey) =>

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { USER_UID } from '../constants';
-import type { Settings, SettingsUpdate } from '../validation/settings';
+import type { Settings, SettingsUpdate } from '../../../contract';
 
 type Attribute = { type: string; private?: boolean; multiple?: boolean };
 

@@ -5,7 +5,7 @@ import { USER_UID } from '../constants';
 import { secretKeyObject } from './chat-token';
 import { getService } from '../utils/get-service';
 import { chatUserColumns, toChatUser, type ChatUser, type ChatUserContext, type UserRow } from '../utils/chat-user';
-import type { SearchMode } from '../validation/settings';
+import type { SearchMode } from '../../../contract';
 
 /** Rows created without `blocked` hold NULL, which `blocked = false` would not match. */
 const NOT_BLOCKED = { $or: [{ blocked: false }, { blocked: { $null: true } }] };

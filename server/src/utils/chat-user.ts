@@ -1,4 +1,4 @@
-import type { Settings } from '../validation/settings';
+import type { Settings } from '../../../contract';
 import type { UserFieldPlan } from '../services/user-fields';
 import { absoluteUrl } from './public-url';
 

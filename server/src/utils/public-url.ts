@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import type { Endpoints } from '../../../contract';
 
 /**
  * The site's public address: Strapi's `server.url` when it is absolute, otherwise the
@@ -35,7 +36,7 @@ export const absoluteUrl = (url: string, baseUrl: string): string => {
 };
 
 /** The plugin's URLs as the outside world reaches them: pasted into the ImbaChat cabinet and the front end. */
-export const pluginEndpoints = (strapi: Core.Strapi, baseUrl: string) => {
+export const pluginEndpoints = (strapi: Core.Strapi, baseUrl: string): Endpoints => {
   const base = `${baseUrl}${apiPrefix(strapi)}/imbachat`;
   return {
     usersInfo: `${base}/v1/users`,

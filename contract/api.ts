@@ -1,0 +1,59 @@
+/**
+ * The shapes the plugin's routes answer, shared by the server that makes them, the admin page
+ * and the browser client that read them.
+ */
+import type { SecretKey, SettingKey, Settings } from './settings';
+
+/** GET /api/imbachat/widget: for visitors who are not logged in. */
+export interface WidgetInfo {
+  widget_id: string;
+  script_url: string;
+}
+
+/** GET /api/imbachat/token: a chat token for the logged-in user. */
+export interface ChatToken extends WidgetInfo {
+  token: string;
+  user_id: number;
+  expires_at: number;
+}
+
+/** The plugin's URLs as the outside world reaches them. */
+export interface Endpoints {
+  usersInfo: string;
+  search: string;
+  authUsers: string;
+  version: string;
+  token: string;
+  widget: string;
+}
+
+/** What the admin API shows: every setting but the secrets, and what is known of them. */
+export type PublicSettings = Omit<Settings, SecretKey> & {
+  apiPasswordSet: boolean;
+  secretKeySet: boolean;
+  /** Secrets saved in the database that cannot be decrypted (Strapi's encryption key changed): they read as not set. */
+  unreadableSecrets: SecretKey[];
+  /** An API password is set and is shorter than recommended (accepted, with a warning). */
+  apiPasswordShort: boolean;
+  locked: SettingKey[];
+};
+
+export interface UserFieldChoice {
+  name: string;
+  type: string;
+}
+
+/** GET and PUT /imbachat/settings. */
+export interface SettingsResponse {
+  data: PublicSettings;
+  meta: { endpoints: Endpoints; userFields: { nameField: UserFieldChoice[]; avatarField: UserFieldChoice[] } };
+}
+
+/** POST /imbachat/settings/test. */
+export interface ApiTestResult {
+  ok: boolean;
+  status: number;
+  url: string;
+  durationMs: number;
+  body: unknown;
+}

@@ -1,0 +1,174 @@
+/**
+ * The plugin's settings as one contract: keys, defaults, limits and rules, read by the server
+ * (admin API and config/plugins), the admin page and the client alike. Plain TypeScript with no
+ * imports, so each bundle can take it as it is. A new setting is one entry in SETTING_RULES.
+ */
+
+export const SEARCH_MODES = ['contains', 'prefix', 'exact'] as const;
+export type SearchMode = (typeof SEARCH_MODES)[number];
+
+/** Write-only settings: stored and used on the server, never sent back. */
+export const SECRET_KEYS = ['apiPassword', 'secretKey'] as const;
+export type SecretKey = (typeof SECRET_KEYS)[number];
+
+/** Shorter secret keys are refused: a chat token signed with one can be brute-forced offline by any logged-in user. */
+export const SECRET_KEY_MIN_LENGTH = 16;
+/** Shorter API passwords are accepted, with a warning on the admin page. */
+export const API_PASSWORD_RECOMMENDED_LENGTH = 12;
+export const TOKEN_TTL_SECONDS = { min: 60, max: 604800 } as const;
+
+/** Who sets a value: an admin through the admin API, or the site's operator in config/plugins. */
+export type Audience = 'admin' | 'config';
+
+/** A refused value: `rule` names it for translations, `message` says it in English. Never carries the value. */
+export interface SettingProblem {
+  key: SettingKey;
+  rule: string;
+  message: string;
+}
+
+type Verdict = [rule: string, message: string] | null;
+
+interface Rule<T> {
+  kind: 'text' | 'integer' | 'boolean';
+  default: T;
+  check(value: T, audience: Audience): Verdict;
+}
+
+const text = (defaultValue: string, max: number, check: (value: string, audience: Audience) => Verdict = () => null): Rule<string> => ({
+  kind: 'text',
+  default: defaultValue,
+  check: (value, audience) => (value.length > max ? ['too-long', `must be at most ${max} characters`] : check(value, audience)),
+});
+
+/** A URL template parsed with its `{placeholders}` filled in, or null when it is no URL. */
+const parseTemplate = (value: string): URL | null => {
+  try {
+    return new URL(value.replace(/\{\w+\}/g, 'x'));
+  } catch {
+    return null;
+  }
+};
+
+/** ImbaChat's own hosts: the only script addresses an admin (rather than the site's operator) may set. */
+export const isImbaChatScriptUrl = (value: string): boolean => {
+  const url = parseTemplate(value);
+  if (!url || url.protocol !== 'https:' || url.username || url.password) return false;
+  return url.hostname === 'imbachat.com' || url.hostname.endsWith('.imbachat.com');
+};
+
+const ATTRIBUTE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const attribute = (value: string): Verdict =>
+  value === '' || ATTRIBUTE_NAME.test(value) ? null : ['attribute', 'must be an attribute name of the user model'];
+
+export const SETTING_RULES = {
+  widgetId: text('', 100, (value) =>
+    /^[A-Za-z0-9._-]*$/.test(value) ? null : ['widget-id', 'may hold only letters, digits, ".", "_" and "-"']
+  ),
+  apiLogin: text('', 200, (value) =>
+    value.includes(':') ? ['login-colon', 'cannot contain ":" (HTTP Basic uses it to end the login)'] : null
+  ),
+  apiPassword: text('', 500),
+  secretKey: text('', 500, (value) =>
+    value !== '' && value.length < SECRET_KEY_MIN_LENGTH
+      ? ['secret-key-short', `must be at least ${SECRET_KEY_MIN_LENGTH} characters: use the Secret key from the ImbaChat cabinet`]
+      : null
+  ),
+  widgetScriptUrl: text('https://api.imbachat.com/imbachat/v1/{widgetId}/widget', 500, (value, audience) => {
+    if (value === '') return null;
+    if (parseTemplate(value)?.protocol !== 'https:') {
+      return ['script-https', 'must be an https:// URL; {widgetId} is replaced by the widget id'];
+    }
+    // The script runs on every page of the front end: an admin can only point it at ImbaChat.
+    if (audience === 'admin' && !isImbaChatScriptUrl(value)) {
+      return ['script-url', 'must be on imbachat.com or one of its subdomains; another address can only be set in config/plugins'];
+    }
+    return null;
+  }),
+  tokenTtlSeconds: {
+    kind: 'integer',
+    default: 3600,
+    check: (value) =>
+      value < TOKEN_TTL_SECONDS.min
+        ? ['ttl', `must be at least ${TOKEN_TTL_SECONDS.min} seconds`]
+        : value > TOKEN_TTL_SECONDS.max
+          ? ['ttl', `must be at most ${TOKEN_TTL_SECONDS.max} seconds (7 days)`]
+          : null,
+  } as Rule<number>,
+  nameField: text('username', 100, (value) => (value === '' ? ['attribute', 'must be an attribute name of the user model'] : attribute(value))),
+  avatarField: text('', 100, attribute),
+  profileUrlTemplate: text('', 500, (value) =>
+    value === '' || ['https:', 'http:'].includes(parseTemplate(value)?.protocol ?? '')
+      ? null
+      : ['url', 'must be an http(s) URL; {id}, {username} and {documentId} are replaced']
+  ),
+  shareEmail: { kind: 'boolean', default: false, check: () => null } as Rule<boolean>,
+  searchMode: text('contains', 20, (value) =>
+    (SEARCH_MODES as readonly string[]).includes(value) ? null : ['search-mode', `must be one of: ${SEARCH_MODES.join(', ')}`]
+  ) as unknown as Rule<SearchMode>,
+  idSeparator: text(',', 5, (value) =>
+    value === '' ? ['separator', 'cannot be empty'] : /[0-9]/.test(value) ? ['separator', 'cannot contain digits'] : null
+  ),
+};
+
+type RuleValue<R> = R extends Rule<infer T> ? T : never;
+
+/** Every setting with its type, as the rules above define it. */
+export type Settings = { [K in keyof typeof SETTING_RULES]: RuleValue<(typeof SETTING_RULES)[K]> };
+export type SettingKey = keyof Settings;
+/** A partial update: a key left out is unchanged, `null` restores the default. */
+export type SettingsUpdate = { [K in SettingKey]?: Settings[K] | null };
+
+export const SETTING_KEYS = Object.keys(SETTING_RULES) as SettingKey[];
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze(
+  Object.fromEntries(SETTING_KEYS.map((key) => [key, SETTING_RULES[key].default])) as Settings
+);
+
+export const isSettingKey = (key: string): key is SettingKey => Object.prototype.hasOwnProperty.call(SETTING_RULES, key);
+export const isSecretKey = (key: string): key is SecretKey => (SECRET_KEYS as readonly string[]).includes(key);
+
+const TYPE_MESSAGES = { text: 'must be a string', integer: 'must be a whole number', boolean: 'must be true or false' };
+
+const problem = (key: SettingKey, [rule, message]: [string, string]): SettingProblem => ({ key, rule, message: `${key} ${message}` });
+
+/** Checks one value of the right JavaScript type or not: the admin API takes no other (strict). */
+export const checkSetting = (key: SettingKey, value: unknown, audience: Audience = 'admin'): SettingProblem | null => {
+  const rule = SETTING_RULES[key] as Rule<unknown>;
+  const typeOk =
+    rule.kind === 'text' ? typeof value === 'string' : rule.kind === 'boolean' ? typeof value === 'boolean' : Number.isSafeInteger(value);
+  if (!typeOk) return problem(key, ['type', TYPE_MESSAGES[rule.kind]]);
+  const verdict = rule.check(value, audience);
+  return verdict ? problem(key, verdict) : null;
+};
+
+/** A value from config/plugins (env vars arrive as strings) in the setting's type, or undefined when it has none. */
+export const castConfigValue = (key: SettingKey, value: unknown): unknown => {
+  const { kind } = SETTING_RULES[key];
+  if (kind === 'text') return typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+  if (kind === 'integer') return typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
+  return value;
+};
+
+/**
+ * Reads the body of a settings update: any subset of the settings, `null` clearing one. Answers
+ * the update and every problem found (unknown keys included), so a form can show them all at once.
+ */
+export const checkSettingsUpdate = (input: unknown): { update: SettingsUpdate; problems: SettingProblem[] } => {
+  const problems: SettingProblem[] = [];
+  const update: Record<string, unknown> = {};
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    return { update: {}, problems: [{ key: '' as SettingKey, rule: 'type', message: 'the settings must be an object' }] };
+  }
+  for (const [key, value] of Object.entries(input)) {
+    if (!isSettingKey(key)) {
+      problems.push({ key: key as SettingKey, rule: 'unknown', message: `${key} is not a setting` });
+      continue;
+    }
+    const found = value === null ? null : checkSetting(key, value, 'admin');
+    if (found) problems.push(found);
+    else update[key] = value;
+  }
+  return { update: update as SettingsUpdate, problems };
+};
