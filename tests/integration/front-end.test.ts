@@ -46,7 +46,10 @@ describe('GET /api/imbachat/widget', () => {
       settingsService(app.strapi).invalidate();
       const res = await app.http().get('/api/imbachat/widget');
       expect(res.body).toEqual({ widget_id: 'w-5', script_url: 'https://api.imbachat.com/imbachat/v1/w-5/widget' });
-      expect(fs.readFileSync(app.logFile, 'utf8')).toMatch(/The saved widgetScriptUrl is not on imbachat\.com and is ignored/);
+      // The log file is written asynchronously: give it a moment.
+      const warned = /The saved widgetScriptUrl is not on imbachat\.com and is ignored/;
+      for (let i = 0; i < 40 && !warned.test(fs.readFileSync(app.logFile, 'utf8')); i += 1) await new Promise((r) => setTimeout(r, 50));
+      expect(fs.readFileSync(app.logFile, 'utf8')).toMatch(warned);
     } finally {
       await store.set({ value: before });
       settingsService(app.strapi).invalidate();

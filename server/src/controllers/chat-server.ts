@@ -3,6 +3,8 @@ import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
 import { version as pluginVersion } from '../../../package.json';
 import { API_VERSION, SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX, SEARCH_TERM_MAX_LENGTH } from '../constants';
+import { chatServerSettings } from '../middlewares/basic-auth';
+import { keepAuthErrorMessages } from '../utils/auth-errors';
 import { getService } from '../utils/get-service';
 import { parseUserIds } from '../utils/parse-user-ids';
 import { publicBaseUrl } from '../utils/public-url';
@@ -18,36 +20,40 @@ const parseLimit = (value: unknown): number => {
   return Math.min(Number(text), SEARCH_LIMIT_MAX);
 };
 
-/** The routes ImbaChat's chat server calls (behind the basic-auth middleware). */
+/**
+ * The routes ImbaChat's chat server calls, behind the basic-auth middleware (which has read the
+ * settings for this request). Parse, call, reply; errors are thrown and shaped for ImbaChat by
+ * the plugin's guard of its own routes.
+ */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   version(ctx: Context) {
     ctx.body = { version: API_VERSION, type: 'Strapi plugin', plugin: pluginVersion };
   },
 
   async usersInfo(ctx: Context) {
+    const settings = chatServerSettings(ctx);
     const raw =
       ctx.params.ids ??
       firstPresent(ctx.query, ['user_ids', 'ids']) ??
       firstPresent(bodyObject(ctx.request.body), ['user_ids', 'users']);
-    const { idSeparator } = await getService(strapi, 'settings').get();
-    const ids = parseUserIds(raw, idSeparator);
-    ctx.body = await getService(strapi, 'users').findByIds(ids, publicBaseUrl(strapi, ctx.origin));
+    const ids = parseUserIds(raw, settings.idSeparator);
+    ctx.body = await getService(strapi, 'users').findByIds(ids, publicBaseUrl(strapi, ctx.origin), settings);
   },
 
   async search(ctx: Context) {
     const term = optionalString(ctx.params.key ?? ctx.query.q, 'q', SEARCH_TERM_MAX_LENGTH) ?? '';
     const limit = parseLimit(ctx.query.limit);
-    const data = await getService(strapi, 'users').search(term.trim(), limit, publicBaseUrl(strapi, ctx.origin));
+    const users = getService(strapi, 'users');
+    const data = await users.search(term.trim(), limit, publicBaseUrl(strapi, ctx.origin), chatServerSettings(ctx));
     ctx.body = { code: 200, version: API_VERSION, data };
   },
 
-  async authUsers(ctx: Context) {
+  authUsers: keepAuthErrorMessages(async (ctx: Context) => {
     const body = bodyObject(ctx.request.body);
     const login = optionalString(firstPresent(body, ['login', 'username', 'identifier', 'email']), 'login', LOGIN_MAX_LENGTH);
     const password = optionalString(body.password, 'password', PASSWORD_MAX_LENGTH);
     if (!login || !password) throw new errors.ValidationError('login and password are required');
-
-    const user = await getService(strapi, 'users').checkLogin(login, password);
-    ctx.body = user;
-  },
+    const { name } = getService(strapi, 'userFields').plan(chatServerSettings(ctx));
+    ctx.body = await getService(strapi, 'siteAuth').checkLogin(login, password, name);
+  }),
 });

@@ -1,33 +1,31 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { getService } from '../utils/get-service';
-import { sendStrapiError } from '../utils/strapi-error';
+import { errors } from '@strapi/utils';
 import { unreadableReason } from '../services/settings';
+import { keepAuthErrorMessages } from '../utils/auth-errors';
+import { getService } from '../utils/get-service';
 
 const BEARER = /^Bearer +(\S+) *$/i;
 
-/** What the site's own front end asks for: the widget's address, and a chat token for its user. */
+/** What the site's own front end asks for: the widget's address, and a chat token for its user. Strapi's error shape. */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async widget(ctx: Context) {
     const settings = await getService(strapi, 'settings').get();
-    if (!settings.widgetId) return sendStrapiError(ctx, 503, 'ImbaChat is not configured: set the widget ID');
+    if (!settings.widgetId) return ctx.serviceUnavailable('ImbaChat is not configured: set the widget ID');
     ctx.body = getService(strapi, 'chatToken').widgetInfo(settings);
   },
 
-  async token(ctx: Context) {
+  token: keepAuthErrorMessages(async (ctx: Context) => {
     const accessToken = BEARER.exec(ctx.get('authorization'))?.[1];
-    if (!accessToken) {
-      return sendStrapiError(ctx, 401, 'Log in first: send the user\'s JWT as "Authorization: Bearer <jwt>"');
-    }
-    const user = await getService(strapi, 'users').fromAccessToken(accessToken);
-    if (!user.ok) return sendStrapiError(ctx, user.status, user.reason);
+    if (!accessToken) throw new errors.UnauthorizedError('Log in first: send the user\'s JWT as "Authorization: Bearer <jwt>"');
+    const userId = await getService(strapi, 'siteAuth').userIdFromAccessToken(accessToken);
 
     const { settings, unreadable } = await getService(strapi, 'settings').snapshot();
-    if (!settings.secretKey && unreadable.includes('secretKey')) return sendStrapiError(ctx, 503, unreadableReason('secretKey'));
+    if (!settings.secretKey && unreadable.includes('secretKey')) return ctx.serviceUnavailable(unreadableReason('secretKey'));
     if (!settings.widgetId || !settings.secretKey) {
-      return sendStrapiError(ctx, 503, 'ImbaChat is not configured: set the widget ID and the secret key');
+      return ctx.serviceUnavailable('ImbaChat is not configured: set the widget ID and the secret key');
     }
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = getService(strapi, 'chatToken').issue(user.id, settings);
-  },
+    ctx.body = getService(strapi, 'chatToken').issue(userId, settings);
+  }),
 });

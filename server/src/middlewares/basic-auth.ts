@@ -1,9 +1,15 @@
 import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
+import type { Settings } from '../../../contract';
+import { unreadableReason } from '../services/settings';
 import { credentialsMatch, parseBasicAuth } from '../utils/basic-auth';
 import { sendChatError } from '../utils/chat-error';
 import { getService } from '../utils/get-service';
-import { unreadableReason } from '../services/settings';
+
+const STATE_KEY = 'imbachatSettings';
+
+/** The settings this chat-server request was admitted with: read once, by the middleware below. */
+export const chatServerSettings = (ctx: Context): Settings => ctx.state[STATE_KEY] as Settings;
 
 /**
  * The chat server's HTTP Basic check (API login and password from the widget's settings).
@@ -35,5 +41,6 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
       if (!client.trusted) await throttle.recordFailure('basicAuth', client.key);
       return challenge();
     }
+    ctx.state[STATE_KEY] = settings;
     await next();
   };

@@ -2,7 +2,7 @@
 // run their own Basic check, the token route verifies the user's JWT itself.
 const chatServer = {
   auth: false as const,
-  middlewares: ['plugin::imbachat.chat-server-errors', 'plugin::imbachat.basic-auth'],
+  middlewares: ['plugin::imbachat.basic-auth'],
 };
 const publicRoute = { auth: false as const };
 

@@ -1,5 +1,5 @@
 import type { Settings } from '../../../contract';
-import type { UserFieldPlan } from '../services/user-fields';
+import type { SiteUser } from '../repositories/site-users';
 import { absoluteUrl } from './public-url';
 
 /** A user as ImbaChat's chat server reads it. */
@@ -12,58 +12,31 @@ export interface ChatUser {
   user_mail?: string;
 }
 
-/** The columns of a user row that toChatUser reads. */
-export interface UserRow {
-  id: number;
-  documentId?: string;
-  username?: string | null;
-  email?: string | null;
-  [field: string]: unknown;
-}
-
 export interface ChatUserContext {
-  settings: Settings;
-  fields: UserFieldPlan;
+  settings: Pick<Settings, 'profileUrlTemplate' | 'shareEmail'>;
+  /** Where relative media URLs live: the site's public address. */
   baseUrl: string;
 }
 
-/** The columns to select for toChatUser (media avatars are populated separately). */
-export const chatUserColumns = ({ settings, fields }: Omit<ChatUserContext, 'baseUrl'>): string[] => {
-  const columns = new Set(['id', 'username']);
-  columns.add(fields.name);
-  if (settings.profileUrlTemplate.includes('{documentId}')) columns.add('documentId');
-  if (settings.shareEmail) columns.add('email');
-  if (fields.avatar?.kind === 'url') columns.add(fields.avatar.field);
-  return [...columns];
-};
-
 const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
 
-const fillProfileUrl = (template: string, row: UserRow) =>
-  template.replace(/\{(id|username|documentId)\}/g, (_, key: string) =>
-    encodeURIComponent(String(row[key] ?? ''))
+const fillProfileUrl = (template: string, user: SiteUser) =>
+  template.replace(/\{(id|username|documentId)\}/g, (_, key: 'id' | 'username' | 'documentId') =>
+    encodeURIComponent(String(user[key] ?? ''))
   );
 
-const avatarOf = (row: UserRow, { fields, baseUrl }: ChatUserContext): string | undefined => {
-  if (!fields.avatar) return undefined;
-  const value = row[fields.avatar.field];
-  const url = fields.avatar.kind === 'media' ? text((value as { url?: unknown } | null)?.url) : text(value);
-  return url ? absoluteUrl(url, baseUrl) : undefined;
-};
-
 /** The one function that shapes a user for the chat server: never a private field. */
-export const toChatUser = (row: UserRow, context: ChatUserContext): ChatUser => {
-  const { settings, fields } = context;
-  const user: ChatUser = {
-    user_id: row.id,
-    name: text(row[fields.name]) || text(row.username) || `User ${row.id}`,
+export const toChatUser = (user: SiteUser, { settings, baseUrl }: ChatUserContext): ChatUser => {
+  const chatUser: ChatUser = {
+    user_id: user.id,
+    name: text(user.name) || text(user.username) || `User ${user.id}`,
   };
-  const avatar = avatarOf(row, context);
-  if (avatar) user.avatar_url = avatar;
-  if (settings.profileUrlTemplate) user.profile_url = fillProfileUrl(settings.profileUrlTemplate, row);
-  if (settings.shareEmail && row.email) {
-    user.email = row.email;
-    user.user_mail = row.email;
+  const avatar = text(user.avatarUrl);
+  if (avatar) chatUser.avatar_url = absoluteUrl(avatar, baseUrl);
+  if (settings.profileUrlTemplate) chatUser.profile_url = fillProfileUrl(settings.profileUrlTemplate, user);
+  if (settings.shareEmail && user.email) {
+    chatUser.email = user.email;
+    chatUser.user_mail = user.email;
   }
-  return user;
+  return chatUser;
 };

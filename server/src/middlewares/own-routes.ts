@@ -1,0 +1,50 @@
+import { STATUS_CODES } from 'node:http';
+import type { Core } from '@strapi/strapi';
+import type { Context, Next } from 'koa';
+import { PLUGIN_ID } from '../constants';
+import { isChatErrorBody, sendChatError } from '../utils/chat-error';
+import { apiPrefix } from '../utils/public-url';
+
+type StrapiErrorBody = { error?: { message?: unknown; details?: { retryAfter?: unknown } } } | undefined;
+
+/**
+ * Runs before Strapi's global middlewares, for the plugin's own paths only (every other request
+ * passes straight through). None of the plugin's routes takes a file, and Strapi's body parser
+ * answers a malformed multipart body with a 500: such bodies are refused (415) before it runs.
+ * On the chat-server API, whatever Strapi answered (its errors middleware formats what routes
+ * throw, its body parser and router fail before them) is put in ImbaChat's shape, which is all
+ * the chat server reads.
+ */
+export const guardOwnRoutes = (strapi: Core.Strapi) => {
+  const chatServer = `${apiPrefix(strapi)}/${PLUGIN_ID}/v1`;
+  const ours = [`${apiPrefix(strapi)}/${PLUGIN_ID}/`, `/${PLUGIN_ID}/`];
+  const within = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
+  const MULTIPART = 'Multipart bodies are not accepted here: send JSON or a form';
+
+  return async (ctx: Context, next: Next) => {
+    const isChatServer = within(ctx.path, chatServer);
+    if (!isChatServer && !ours.some((prefix) => `${ctx.path}/`.startsWith(prefix))) return next();
+    if (!isChatServer) return ctx.is('multipart') ? ctx.unsupportedMediaType(MULTIPART) : next();
+
+    const hasBody = Boolean(ctx.get('transfer-encoding')) || (ctx.request.length ?? 0) > 0;
+    if (ctx.is('multipart')) return sendChatError(ctx, 415, MULTIPART);
+    if (hasBody && !ctx.is('json', 'urlencoded')) {
+      return sendChatError(ctx, 415, 'Unsupported content type: send JSON or a form (application/x-www-form-urlencoded)');
+    }
+
+    try {
+      await next();
+    } catch (error) {
+      // Only when the site's middlewares lack strapi::errors: Koa would answer in plain text.
+      const { status, expose, message } = error as { status?: number; expose?: boolean; message?: string };
+      ctx.status = typeof status === 'number' && status >= 400 ? status : 500;
+      ctx.body = { error: { message: expose ? message : undefined } };
+    }
+    if (ctx.status >= 400 && !isChatErrorBody(ctx.body)) {
+      const { message, details } = (ctx.body as StrapiErrorBody)?.error ?? {};
+      const error = ctx.status < 500 && typeof message === 'string' && message ? message : STATUS_CODES[ctx.status] ?? 'Error';
+      const retryAfter = Number(details?.retryAfter);
+      sendChatError(ctx, ctx.status, error, Number.isSafeInteger(retryAfter) && retryAfter > 0 ? { 'Retry-After': String(retryAfter) } : {});
+    }
+  };
+};
