@@ -1,7 +1,7 @@
 import { Field, NumberInput, SingleSelect, SingleSelectOption, TextInput, Toggle } from '@strapi/design-system';
 import { useField } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
-import { t, type MessageKey } from '../../utils/translation';
+import { t } from '../../utils/translation';
 import type { FormValues } from './types';
 
 export interface Option {
@@ -27,8 +27,8 @@ export const SettingInput = ({ name, type, options = [], disabled, locked }: Set
   const field = useField(name);
   const hint = locked
     ? formatMessage(t('field.locked'), { key: name })
-    : formatMessage(t(`field.${name}.hint` as MessageKey), { widgetId: '{widgetId}', id: '{id}', username: '{username}', documentId: '{documentId}' });
-  const label = formatMessage(t(`field.${name}.label` as MessageKey));
+    : formatMessage(t(`field.${name}.hint`), { widgetId: '{widgetId}', id: '{id}', username: '{username}', documentId: '{documentId}' });
+  const label = formatMessage(t(`field.${name}.label`));
   const set = (value: unknown) => field.onChange(name, value);
 
   let control: React.ReactNode;

@@ -7,7 +7,7 @@ import { PERMISSIONS } from '../../permissions';
 import { t, type MessageKey } from '../../utils/translation';
 import { EndpointsPanel } from './EndpointsPanel';
 import { API_PASSWORD_RECOMMENDED_LENGTH, toFormValues, toUpdate, validate } from './form-values';
-import { SecretInput } from './SecretInput';
+import { SecretInput, type ShortWarning } from './SecretInput';
 import { Cell, Section } from './Section';
 import { SettingInput, type Option } from './SettingInput';
 import { TestApiPanel } from './TestApiPanel';
@@ -84,7 +84,7 @@ const SettingsPage = () => {
       <SettingInput name={name} type={type} options={options} locked={locked(name)} disabled={readOnly || locked(name)} />
     </Cell>
   );
-  const secret = (name: SecretKey, isSet: boolean, warnings?: { recommendedLength: number; savedTooShort: boolean }) => (
+  const secret = (name: SecretKey, isSet: boolean, shortWarning?: ShortWarning) => (
     <Cell>
       <SecretInput
         name={name}
@@ -92,7 +92,7 @@ const SettingsPage = () => {
         unreadable={settings.unreadableSecrets.includes(name)}
         locked={locked(name)}
         disabled={readOnly || locked(name)}
-        {...warnings}
+        shortWarning={shortWarning}
       />
     </Cell>
   );
@@ -136,6 +136,8 @@ const SettingsPage = () => {
                   {secret('apiPassword', settings.apiPasswordSet, {
                     recommendedLength: API_PASSWORD_RECOMMENDED_LENGTH,
                     savedTooShort: settings.apiPasswordShort,
+                    typed: 'field.apiPassword.short-typed',
+                    saved: 'field.apiPassword.short-saved',
                   })}
                 </Section>
                 <Section title={formatMessage(t('section.tokens'))} description={formatMessage(t('section.tokens.description'))}>
