@@ -3,7 +3,7 @@ import { WarningCircle } from '@strapi/icons';
 import { useField } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 import { t, type MessageKey } from '../../utils/translation';
-import type { SecretKey } from './types';
+import type { SecretKey } from '../../../../contract';
 
 interface SecretInputProps {
   name: SecretKey;

@@ -2,7 +2,8 @@ import { Field, NumberInput, SingleSelect, SingleSelectOption, TextInput, Toggle
 import { useField } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 import { t } from '../../utils/translation';
-import type { FormValues } from './types';
+import type { SecretKey } from '../../../../contract';
+import type { FormValues } from './form-values';
 
 export interface Option {
   value: string;
@@ -10,7 +11,7 @@ export interface Option {
 }
 
 interface SettingInputProps {
-  name: Exclude<keyof FormValues, 'apiPassword' | 'secretKey'>;
+  name: Exclude<keyof FormValues, SecretKey>;
   type: 'text' | 'number' | 'toggle' | 'select';
   options?: Option[];
   /** Read-only for this admin, or locked by config/plugins. */
@@ -33,6 +34,7 @@ export const SettingInput = ({ name, type, options = [], disabled, locked }: Set
 
   let control: React.ReactNode;
   if (type === 'number') {
+    // Emptied, it holds '': the contract refuses that on save, where null would restore the default.
     control = (
       <NumberInput
         value={typeof field.value === 'number' ? field.value : undefined}

@@ -1,22 +1,27 @@
 import { Alert, Button, Flex } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
-import { Blocker, Form, Layouts, Page, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { Blocker, Form, Layouts, Page, useFetchClient, useNotification, useRBAC, type FormHelpers } from '@strapi/strapi/admin';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useIntl } from 'react-intl';
+import {
+  API_PASSWORD_RECOMMENDED_LENGTH,
+  SEARCH_MODES,
+  type SecretKey,
+  type SettingsResponse,
+  type SettingKey,
+  type SettingsUpdate,
+} from '../../../../contract';
 import { PERMISSIONS } from '../../permissions';
-import { t, type MessageKey } from '../../utils/translation';
+import { t } from '../../utils/translation';
 import { EndpointsPanel } from './EndpointsPanel';
-import { API_PASSWORD_RECOMMENDED_LENGTH, toFormValues, toUpdate, validate } from './form-values';
+import { readSave, SettingsFormError, toFormValues, type FormValues } from './form-values';
 import { SecretInput, type ShortWarning } from './SecretInput';
 import { Cell, Section } from './Section';
 import { SettingInput, type Option } from './SettingInput';
 import { TestApiPanel } from './TestApiPanel';
 import { UnreadableSecretsAlert } from './UnreadableSecretsAlert';
-import type { FormValues, SecretKey, SettingsResponse } from './types';
 
 type ApiError = { response?: { data?: { error?: { message?: string; details?: { errors?: { path: string[]; message: string }[] } } } } };
-
-const SEARCH_MODES = ['contains', 'prefix', 'exact'] as const;
 
 const SettingsPage = () => {
   const { formatMessage } = useIntl();
@@ -37,18 +42,24 @@ const SettingsPage = () => {
 
   const initialValues = useMemo(() => (response ? toFormValues(response.data) : null), [response]);
 
+  // <Form> shows what this throws next to the fields and does not call onSubmit.
+  const validate = useCallback(
+    async (values: FormValues) => {
+      if (!response || !initialValues) return values;
+      const { problems } = readSave(values, initialValues, response.data.locked);
+      if (problems.length === 0) return values;
+      toggleNotification({ type: 'danger', message: formatMessage(t('page.invalid')) });
+      throw new SettingsFormError(problems);
+    },
+    [response, initialValues, formatMessage, toggleNotification]
+  );
+
   const onSubmit = useCallback(
-    async (values: FormValues, { setErrors, resetForm }: { setErrors: (e: object) => void; resetForm: (v?: FormValues) => void }) => {
+    async (values: FormValues, { setErrors, resetForm }: FormHelpers<FormValues>) => {
       if (!response || !initialValues) return;
-      const update = toUpdate(values, initialValues, response.data.locked);
-      const invalid = validate(update);
-      if (Object.keys(invalid).length > 0) {
-        setErrors(Object.fromEntries(Object.entries(invalid).map(([key, message]) => [key, formatMessage(t(message as MessageKey))])));
-        toggleNotification({ type: 'danger', message: formatMessage(t('page.invalid')) });
-        return;
-      }
+      const { update } = readSave(values, initialValues, response.data.locked);
       try {
-        const { data } = await put<SettingsResponse>('/imbachat/settings', update);
+        const { data } = await put<SettingsResponse, SettingsUpdate>('/imbachat/settings', update);
         setResponse(data);
         resetForm(toFormValues(data.data));
         toggleNotification({ type: 'success', message: formatMessage(t('page.saved')) });
@@ -78,7 +89,7 @@ const SettingsPage = () => {
 
   const { data: settings, meta } = response;
   const readOnly = !canUpdate;
-  const locked = (key: string) => settings.locked.includes(key);
+  const locked = (key: SettingKey) => settings.locked.includes(key);
   const input = (name: Parameters<typeof SettingInput>[0]['name'], type: Parameters<typeof SettingInput>[0]['type'], options?: Option[]) => (
     <Cell>
       <SettingInput name={name} type={type} options={options} locked={locked(name)} disabled={readOnly || locked(name)} />
@@ -106,7 +117,7 @@ const SettingsPage = () => {
   return (
     <Page.Main>
       <Page.Title>{formatMessage(t('page.title'))}</Page.Title>
-      <Form method="PUT" initialValues={initialValues} onSubmit={onSubmit as never} disabled={readOnly} width="100%" height="auto">
+      <Form method="PUT" initialValues={initialValues} validate={validate} onSubmit={onSubmit} disabled={readOnly} width="100%" height="auto">
         {({ modified, isSubmitting }) => (
           <>
             <Blocker />
