@@ -6,6 +6,7 @@ import { useIntl } from 'react-intl';
 import { t, type MessageKey } from '../../utils/translation';
 import { Section } from './Section';
 import type { ApiTestResult } from '../../../../contract';
+import { useRequestError } from './use-request-error';
 
 /** A sentence a person can act on, from what the users info URL answered. */
 const verdict = (result: ApiTestResult): { key: MessageKey; count?: number } => {
@@ -19,6 +20,7 @@ const verdict = (result: ApiTestResult): { key: MessageKey; count?: number } => 
 export const TestApiPanel = ({ canTest }: { canTest: boolean }) => {
   const { formatMessage } = useIntl();
   const { post } = useFetchClient();
+  const requestError = useRequestError();
   const [userIds, setUserIds] = useState('1');
   const [running, setRunning] = useState(false);
   const [result, setResult] = useState<ApiTestResult | null>(null);
@@ -32,7 +34,7 @@ export const TestApiPanel = ({ canTest }: { canTest: boolean }) => {
       setResult(data);
     } catch (error) {
       setResult(null);
-      setFailure((error as Error).message);
+      setFailure(requestError.message(error));
     } finally {
       setRunning(false);
     }

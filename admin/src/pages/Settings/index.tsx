@@ -20,25 +20,25 @@ import { Cell, Section } from './Section';
 import { SettingInput, type Option } from './SettingInput';
 import { TestApiPanel } from './TestApiPanel';
 import { UnreadableSecretsAlert } from './UnreadableSecretsAlert';
-
-type ApiError = { response?: { data?: { error?: { message?: string; details?: { errors?: { path: string[]; message: string }[] } } } } };
+import { useRequestError } from './use-request-error';
 
 const SettingsPage = () => {
   const { formatMessage } = useIntl();
   const { get, put } = useFetchClient();
   const { toggleNotification } = useNotification();
+  const requestError = useRequestError();
   const {
     isLoading: loadingPermissions,
     allowedActions: { canUpdate },
   } = useRBAC(PERMISSIONS.update);
   const [response, setResponse] = useState<SettingsResponse | null>(null);
-  const [loadFailed, setLoadFailed] = useState(false);
+  const [loadError, setLoadError] = useState<string | null>(null);
 
   useEffect(() => {
     get<SettingsResponse>('/imbachat/settings')
       .then(({ data }) => setResponse(data))
-      .catch(() => setLoadFailed(true));
-  }, [get]);
+      .catch((error: unknown) => setLoadError(requestError.message(error)));
+  }, [get, requestError]);
 
   const initialValues = useMemo(() => (response ? toFormValues(response.data) : null), [response]);
 
@@ -64,22 +64,21 @@ const SettingsPage = () => {
         resetForm(toFormValues(data.data));
         toggleNotification({ type: 'success', message: formatMessage(t('page.saved')) });
       } catch (error) {
-        const details = (error as ApiError).response?.data?.error;
-        const fieldErrors = Object.fromEntries((details?.details?.errors ?? []).map((e) => [e.path[0], e.message]));
-        setErrors(fieldErrors);
-        toggleNotification({ type: 'danger', message: details?.message ?? (error as Error).message });
+        // The server has the last word: its refusals land next to the fields they name.
+        setErrors(requestError.fieldErrors(error));
+        toggleNotification({ type: 'danger', message: requestError.message(error) });
       }
     },
-    [response, initialValues, put, formatMessage, toggleNotification]
+    [response, initialValues, put, formatMessage, toggleNotification, requestError]
   );
 
-  if (loadFailed) {
+  if (loadError !== null) {
     return (
       <Page.Main>
         <Layouts.Header title={formatMessage(t('page.title'))} />
         <Layouts.Content>
           <Alert variant="danger" closeLabel="" title="">
-            {formatMessage(t('page.load-error'))}
+            {formatMessage(t('page.load-error'))}: {loadError}
           </Alert>
         </Layouts.Content>
       </Page.Main>
