@@ -4,7 +4,7 @@ import { useClipboard, useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 import { t } from '../../utils/translation';
 import { Cell, Section } from './Section';
-import type { Endpoints } from './types';
+import type { Endpoints } from '../../../../contract';
 
 const ORDER: (keyof Endpoints)[] = ['usersInfo', 'search', 'authUsers', 'version', 'token', 'widget'];
 

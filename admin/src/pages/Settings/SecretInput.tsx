@@ -3,7 +3,7 @@ import { WarningCircle } from '@strapi/icons';
 import { useField } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 import { t, type MessageKey } from '../../utils/translation';
-import type { SecretKey } from './types';
+import type { SecretKey } from '../../../../contract';
 
 interface SecretInputProps {
   name: SecretKey;
@@ -14,8 +14,15 @@ interface SecretInputProps {
   disabled: boolean;
   locked: boolean;
   /** Shorter values are accepted but warned about, the saved one included when `savedTooShort`. */
-  recommendedLength?: number;
-  savedTooShort?: boolean;
+  shortWarning?: ShortWarning;
+}
+
+export interface ShortWarning {
+  recommendedLength: number;
+  savedTooShort: boolean;
+  /** What to say about a short value being typed, and about a short one already saved. */
+  typed: MessageKey;
+  saved: MessageKey;
 }
 
 type Status = 'secret.will-clear' | 'secret.unreadable' | 'secret.set' | 'secret.not-set';
@@ -31,20 +38,20 @@ const BADGE_COLORS: Record<Status, [background: string, text: string]> = {
  * A write-only setting: never pre-filled. Typing replaces the stored value, Remove clears it
  * (sent as null); leaving it empty keeps what is stored.
  */
-export const SecretInput = ({ name, isSet, unreadable, disabled, locked, recommendedLength, savedTooShort = false }: SecretInputProps) => {
+export const SecretInput = ({ name, isSet, unreadable, disabled, locked, shortWarning }: SecretInputProps) => {
   const { formatMessage } = useIntl();
   const field = useField<string | null>(name);
   const clearing = field.value === null;
   const typed = field.value ?? '';
-  const hint = locked ? formatMessage(t('field.locked'), { key: name }) : formatMessage(t(`field.${name}.hint` as MessageKey));
+  const hint = locked ? formatMessage(t('field.locked'), { key: name }) : formatMessage(t(`field.${name}.hint`));
   const status: Status = clearing ? 'secret.will-clear' : unreadable ? 'secret.unreadable' : isSet ? 'secret.set' : 'secret.not-set';
   const [background, text] = BADGE_COLORS[status];
 
   // A warning, not an error: the value can still be saved.
   let warning: MessageKey | null = null;
-  if (recommendedLength !== undefined && !clearing) {
-    if (typed !== '') warning = typed.length < recommendedLength ? `field.${name}.short-typed` as MessageKey : null;
-    else if (savedTooShort) warning = `field.${name}.short-saved` as MessageKey;
+  if (shortWarning && !clearing) {
+    if (typed !== '') warning = typed.length < shortWarning.recommendedLength ? shortWarning.typed : null;
+    else if (shortWarning.savedTooShort) warning = shortWarning.saved;
   }
 
   return (
@@ -56,7 +63,7 @@ export const SecretInput = ({ name, isSet, unreadable, disabled, locked, recomme
           </Badge>
         }
       >
-        {formatMessage(t(`field.${name}.label` as MessageKey))}
+        {formatMessage(t(`field.${name}.label`))}
       </Field.Label>
       <Flex gap={2} alignItems="flex-start">
         <Box flex="1">
@@ -87,7 +94,7 @@ export const SecretInput = ({ name, isSet, unreadable, disabled, locked, recomme
         <Flex gap={1} alignItems="flex-start" data-testid={`${name}-warning`}>
           <WarningCircle fill="warning600" width="1.2rem" height="1.2rem" aria-hidden style={{ flexShrink: 0, marginTop: '0.2rem' }} />
           <Typography variant="pi" textColor="warning700">
-            {formatMessage(t(warning), { min: recommendedLength })}
+            {formatMessage(t(warning), { min: shortWarning?.recommendedLength })}
           </Typography>
         </Flex>
       )}

@@ -1,8 +1,9 @@
 import { Field, NumberInput, SingleSelect, SingleSelectOption, TextInput, Toggle } from '@strapi/design-system';
 import { useField } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
-import { t, type MessageKey } from '../../utils/translation';
-import type { FormValues } from './types';
+import { t } from '../../utils/translation';
+import type { SecretKey } from '../../../../contract';
+import type { FormValues } from './form-values';
 
 export interface Option {
   value: string;
@@ -10,7 +11,7 @@ export interface Option {
 }
 
 interface SettingInputProps {
-  name: Exclude<keyof FormValues, 'apiPassword' | 'secretKey'>;
+  name: Exclude<keyof FormValues, SecretKey>;
   type: 'text' | 'number' | 'toggle' | 'select';
   options?: Option[];
   /** Read-only for this admin, or locked by config/plugins. */
@@ -27,12 +28,13 @@ export const SettingInput = ({ name, type, options = [], disabled, locked }: Set
   const field = useField(name);
   const hint = locked
     ? formatMessage(t('field.locked'), { key: name })
-    : formatMessage(t(`field.${name}.hint` as MessageKey), { widgetId: '{widgetId}', id: '{id}', username: '{username}', documentId: '{documentId}' });
-  const label = formatMessage(t(`field.${name}.label` as MessageKey));
+    : formatMessage(t(`field.${name}.hint`), { widgetId: '{widgetId}', id: '{id}', username: '{username}', documentId: '{documentId}' });
+  const label = formatMessage(t(`field.${name}.label`));
   const set = (value: unknown) => field.onChange(name, value);
 
   let control: React.ReactNode;
   if (type === 'number') {
+    // Emptied, it holds '': the contract refuses that on save, where null would restore the default.
     control = (
       <NumberInput
         value={typeof field.value === 'number' ? field.value : undefined}

@@ -5,10 +5,11 @@ import { useState } from 'react';
 import { useIntl } from 'react-intl';
 import { t, type MessageKey } from '../../utils/translation';
 import { Section } from './Section';
-import type { TestResult } from './types';
+import type { ApiTestResult } from '../../../../contract';
+import { useRequestError } from './use-request-error';
 
 /** A sentence a person can act on, from what the users info URL answered. */
-const verdict = (result: TestResult): { key: MessageKey; count?: number } => {
+const verdict = (result: ApiTestResult): { key: MessageKey; count?: number } => {
   if (result.status === 503) return { key: 'test.unconfigured' };
   if (result.status === 401) return { key: 'test.refused' };
   if (result.ok && Array.isArray(result.body)) return { key: 'test.ok', count: result.body.length };
@@ -19,20 +20,21 @@ const verdict = (result: TestResult): { key: MessageKey; count?: number } => {
 export const TestApiPanel = ({ canTest }: { canTest: boolean }) => {
   const { formatMessage } = useIntl();
   const { post } = useFetchClient();
+  const requestError = useRequestError();
   const [userIds, setUserIds] = useState('1');
   const [running, setRunning] = useState(false);
-  const [result, setResult] = useState<TestResult | null>(null);
+  const [result, setResult] = useState<ApiTestResult | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
 
   const run = async () => {
     setRunning(true);
     setFailure(null);
     try {
-      const { data } = await post<TestResult>('/imbachat/settings/test', { user_ids: userIds });
+      const { data } = await post<ApiTestResult>('/imbachat/settings/test', { user_ids: userIds });
       setResult(data);
     } catch (error) {
       setResult(null);
-      setFailure((error as Error).message);
+      setFailure(requestError.message(error));
     } finally {
       setRunning(false);
     }

@@ -1,8 +1,8 @@
 import { Alert } from '@strapi/design-system';
 import { useState } from 'react';
 import { useIntl } from 'react-intl';
-import { t, type MessageKey } from '../../utils/translation';
-import type { SecretKey } from './types';
+import { t } from '../../utils/translation';
+import type { SecretKey } from '../../../../contract';
 
 /**
  * Secrets saved in the database that the server can no longer decrypt: Strapi's encryption key
@@ -15,12 +15,12 @@ export const UnreadableSecretsAlert = ({ secrets }: { secrets: SecretKey[] }) =>
   if (secrets.length === 0 || hidden) return null;
 
   const count = secrets.length;
-  const names = formatList(secrets.map((key) => formatMessage(t(`field.${key}.label` as MessageKey))), { type: 'conjunction' });
+  const names = formatList(secrets.map((key) => formatMessage(t(`field.${key}.label`))), { type: 'conjunction' });
   const sentences = [
     formatMessage(t('unreadable.cause'), { count, names }),
     formatMessage(t('unreadable.effects'), {
       effects: formatList(
-        secrets.map((key) => formatMessage(t(`unreadable.effect.${key}` as MessageKey))),
+        secrets.map((key) => formatMessage(t(`unreadable.effect.${key}`))),
         { type: 'conjunction' }
       ),
     }),

@@ -1,9 +1,24 @@
-import type { MessageKey } from '../../utils/translation';
-import { SECRET_KEYS, type FormValues, type SettingsData } from './types';
+import type { MessageDescriptor } from 'react-intl';
+import {
+  SECRET_KEY_MIN_LENGTH,
+  SETTING_KEYS,
+  SETTING_RULES,
+  TOKEN_TTL_SECONDS,
+  checkSettingsUpdate,
+  isSecretKey,
+  type PublicSettings,
+  type SecretKey,
+  type SettingKey,
+  type SettingProblem,
+  type Settings,
+} from '../../../../contract';
+import { t, type MessageKey } from '../../utils/translation';
 
-// The server's limits (server/src/validation/settings.ts), repeated so the page can say so before a save.
-export const SECRET_KEY_MIN_LENGTH = 16;
-export const API_PASSWORD_RECOMMENDED_LENGTH = 12;
+/**
+ * The settings as the form edits them: a secret is '' (keep what is stored), a new value, or null
+ * (remove it); the token lifetime is '' while its input is empty, which the contract refuses.
+ */
+export type FormValues = Omit<Settings, SecretKey | 'tokenTtlSeconds'> & { tokenTtlSeconds: number | '' } & Record<SecretKey, string | null>;
 
 export const toFormValues = ({
   apiPasswordSet,
@@ -12,66 +27,68 @@ export const toFormValues = ({
   apiPasswordShort,
   locked,
   ...settings
-}: SettingsData): FormValues => ({
+}: PublicSettings): FormValues => ({
   ...settings,
   apiPassword: '',
   secretKey: '',
 });
 
-/** Only what changed: secrets when typed (or null when removed), other values when they differ. */
-export const toUpdate = (values: FormValues, initial: FormValues, locked: string[]): Partial<FormValues> => {
-  const update: Record<string, unknown> = {};
-  for (const key of Object.keys(values) as (keyof FormValues)[]) {
+/** What a save sends: secrets when typed (or null when removed), other values when they changed. */
+export const toUpdate = (values: FormValues, initial: FormValues, locked: readonly SettingKey[]): Partial<Record<SettingKey, unknown>> => {
+  const update: Partial<Record<SettingKey, unknown>> = {};
+  for (const key of SETTING_KEYS) {
     if (locked.includes(key)) continue;
     const value = values[key];
-    if ((SECRET_KEYS as readonly string[]).includes(key)) {
-      if (value === null || value !== '') update[key] = value;
-    } else if (value !== initial[key]) {
-      update[key] = value;
-    }
+    if (isSecretKey(key) ? value !== '' : value !== initial[key]) update[key] = value;
   }
-  return update as Partial<FormValues>;
+  return update;
 };
-
-/** A URL template parsed with its `{placeholders}` filled in, or null when it is no URL. */
-const parseTemplate = (value: string): URL | null => {
-  try {
-    return new URL(value.replace(/\{\w+\}/g, 'x'));
-  } catch {
-    return null;
-  }
-};
-
-const isHttpUrl = (value: string) => ['http:', 'https:'].includes(parseTemplate(value)?.protocol ?? '');
-
-/** What the server lets an admin save as the script URL: https on imbachat.com or a subdomain. */
-export const isImbaChatScriptUrl = (value: string) => {
-  const url = parseTemplate(value);
-  if (!url || url.protocol !== 'https:' || url.username || url.password) return false;
-  return url.hostname === 'imbachat.com' || url.hostname.endsWith('.imbachat.com');
-};
-
-export type FormErrors = Partial<Record<keyof FormValues, MessageKey>>;
 
 /**
- * The checks the server makes, run first in the browser so mistakes show at once. Only what the
- * save sends is checked, as on the server: a value saved before a rule existed can stay.
+ * The save as the server will read it, by the same rules: only what is sent is checked, so a value
+ * saved before a rule existed can stay.
  */
-export const validate = (update: Partial<FormValues>): FormErrors => {
-  const errors: FormErrors = {};
-  const { widgetId, apiLogin, widgetScriptUrl, profileUrlTemplate, tokenTtlSeconds, idSeparator, secretKey } = update;
-  if (widgetId !== undefined && !/^[A-Za-z0-9._-]*$/.test(widgetId)) errors.widgetId = 'validation.widget-id';
-  if (apiLogin?.includes(':')) errors.apiLogin = 'validation.login-colon';
-  if (widgetScriptUrl !== undefined && !isImbaChatScriptUrl(widgetScriptUrl)) errors.widgetScriptUrl = 'validation.script-url';
-  if (profileUrlTemplate && !isHttpUrl(profileUrlTemplate)) errors.profileUrlTemplate = 'validation.url';
-  if (tokenTtlSeconds !== undefined) {
-    const ttl = Number(tokenTtlSeconds);
-    if (!Number.isInteger(ttl) || ttl < 60 || ttl > 604800) errors.tokenTtlSeconds = 'validation.ttl';
-  }
-  if (idSeparator !== undefined && !/^[^0-9]{1,5}$/.test(idSeparator)) errors.idSeparator = 'validation.separator';
-  if (secretKey && secretKey.length < SECRET_KEY_MIN_LENGTH) errors.secretKey = 'validation.secret-key-short';
-  for (const key of SECRET_KEYS) {
-    if ((update[key]?.length ?? 0) > 500) errors[key] = 'validation.too-long';
-  }
-  return errors;
+export const readSave = (values: FormValues, initial: FormValues, locked: readonly SettingKey[]) =>
+  checkSettingsUpdate(toUpdate(values, initial, locked));
+
+type FieldMessage = MessageDescriptor & { values?: Record<string, string> };
+
+const ttlRange = { min: String(TOKEN_TTL_SECONDS.min), max: String(TOKEN_TTL_SECONDS.max) };
+
+/** The page's wording of each of the contract's rules (numbers as text, so none is grouped). */
+const RULE_MESSAGES: Partial<Record<string, { key: MessageKey; values?: Record<string, string> }>> = {
+  'too-long': { key: 'validation.too-long' },
+  'widget-id': { key: 'validation.widget-id' },
+  'login-colon': { key: 'validation.login-colon' },
+  'secret-key-short': { key: 'validation.secret-key-short', values: { min: String(SECRET_KEY_MIN_LENGTH) } },
+  // An admin may save only https addresses on imbachat.com: one message says both.
+  'script-https': { key: 'validation.script-url' },
+  'script-url': { key: 'validation.script-url' },
+  ttl: { key: 'validation.ttl', values: ttlRange },
+  attribute: { key: 'validation.attribute' },
+  url: { key: 'validation.url' },
+  'search-mode': { key: 'validation.search-mode' },
+  separator: { key: 'validation.separator' },
+  type: { key: 'validation.type' },
+  unknown: { key: 'validation.unknown' },
 };
+
+/** A problem as a translated message for its field, the contract's English as the fallback. */
+export const problemMessage = ({ key, rule, message }: SettingProblem): FieldMessage | string => {
+  const known = RULE_MESSAGES[rule];
+  if (!known) return message;
+  // The type message names what the setting takes: a whole number, on/off or text.
+  const values = rule === 'type' ? { kind: SETTING_RULES[key]?.kind ?? 'text' } : known.values;
+  return { ...t(known.key), defaultMessage: message, values };
+};
+
+/** What <Form> takes as field errors from `validate`: a yup-like ValidationError, one entry per field. */
+export class SettingsFormError extends Error {
+  override name = 'ValidationError';
+  readonly inner: { path: string; message: FieldMessage | string }[];
+
+  constructor(problems: SettingProblem[]) {
+    super(problems.map((problem) => problem.message).join('; '));
+    this.inner = problems.map((problem) => ({ path: problem.key, message: problemMessage(problem) }));
+  }
+}

@@ -1,74 +1,84 @@
 import { Alert, Button, Flex } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
-import { Blocker, Form, Layouts, Page, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
+import { Blocker, Form, Layouts, Page, useFetchClient, useNotification, useRBAC, type FormHelpers } from '@strapi/strapi/admin';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useIntl } from 'react-intl';
+import {
+  API_PASSWORD_RECOMMENDED_LENGTH,
+  SEARCH_MODES,
+  type SecretKey,
+  type SettingsResponse,
+  type SettingKey,
+  type SettingsUpdate,
+} from '../../../../contract';
 import { PERMISSIONS } from '../../permissions';
-import { t, type MessageKey } from '../../utils/translation';
+import { t } from '../../utils/translation';
 import { EndpointsPanel } from './EndpointsPanel';
-import { API_PASSWORD_RECOMMENDED_LENGTH, toFormValues, toUpdate, validate } from './form-values';
-import { SecretInput } from './SecretInput';
+import { readSave, SettingsFormError, toFormValues, type FormValues } from './form-values';
+import { SecretInput, type ShortWarning } from './SecretInput';
 import { Cell, Section } from './Section';
 import { SettingInput, type Option } from './SettingInput';
 import { TestApiPanel } from './TestApiPanel';
 import { UnreadableSecretsAlert } from './UnreadableSecretsAlert';
-import type { FormValues, SecretKey, SettingsResponse } from './types';
-
-type ApiError = { response?: { data?: { error?: { message?: string; details?: { errors?: { path: string[]; message: string }[] } } } } };
-
-const SEARCH_MODES = ['contains', 'prefix', 'exact'] as const;
+import { useRequestError } from './use-request-error';
 
 const SettingsPage = () => {
   const { formatMessage } = useIntl();
   const { get, put } = useFetchClient();
   const { toggleNotification } = useNotification();
+  const requestError = useRequestError();
   const {
     isLoading: loadingPermissions,
     allowedActions: { canUpdate },
   } = useRBAC(PERMISSIONS.update);
   const [response, setResponse] = useState<SettingsResponse | null>(null);
-  const [loadFailed, setLoadFailed] = useState(false);
+  const [loadError, setLoadError] = useState<string | null>(null);
 
   useEffect(() => {
     get<SettingsResponse>('/imbachat/settings')
       .then(({ data }) => setResponse(data))
-      .catch(() => setLoadFailed(true));
-  }, [get]);
+      .catch((error: unknown) => setLoadError(requestError.message(error)));
+  }, [get, requestError]);
 
   const initialValues = useMemo(() => (response ? toFormValues(response.data) : null), [response]);
 
+  // <Form> shows what this throws next to the fields and does not call onSubmit.
+  const validate = useCallback(
+    async (values: FormValues) => {
+      if (!response || !initialValues) return values;
+      const { problems } = readSave(values, initialValues, response.data.locked);
+      if (problems.length === 0) return values;
+      toggleNotification({ type: 'danger', message: formatMessage(t('page.invalid')) });
+      throw new SettingsFormError(problems);
+    },
+    [response, initialValues, formatMessage, toggleNotification]
+  );
+
   const onSubmit = useCallback(
-    async (values: FormValues, { setErrors, resetForm }: { setErrors: (e: object) => void; resetForm: (v?: FormValues) => void }) => {
+    async (values: FormValues, { setErrors, resetForm }: FormHelpers<FormValues>) => {
       if (!response || !initialValues) return;
-      const update = toUpdate(values, initialValues, response.data.locked);
-      const invalid = validate(update);
-      if (Object.keys(invalid).length > 0) {
-        setErrors(Object.fromEntries(Object.entries(invalid).map(([key, message]) => [key, formatMessage(t(message as MessageKey))])));
-        toggleNotification({ type: 'danger', message: formatMessage(t('page.invalid')) });
-        return;
-      }
+      const { update } = readSave(values, initialValues, response.data.locked);
       try {
-        const { data } = await put<SettingsResponse>('/imbachat/settings', update);
+        const { data } = await put<SettingsResponse, SettingsUpdate>('/imbachat/settings', update);
         setResponse(data);
         resetForm(toFormValues(data.data));
         toggleNotification({ type: 'success', message: formatMessage(t('page.saved')) });
       } catch (error) {
-        const details = (error as ApiError).response?.data?.error;
-        const fieldErrors = Object.fromEntries((details?.details?.errors ?? []).map((e) => [e.path[0], e.message]));
-        setErrors(fieldErrors);
-        toggleNotification({ type: 'danger', message: details?.message ?? (error as Error).message });
+        // The server has the last word: its refusals land next to the fields they name.
+        setErrors(requestError.fieldErrors(error));
+        toggleNotification({ type: 'danger', message: requestError.message(error) });
       }
     },
-    [response, initialValues, put, formatMessage, toggleNotification]
+    [response, initialValues, put, formatMessage, toggleNotification, requestError]
   );
 
-  if (loadFailed) {
+  if (loadError !== null) {
     return (
       <Page.Main>
         <Layouts.Header title={formatMessage(t('page.title'))} />
         <Layouts.Content>
           <Alert variant="danger" closeLabel="" title="">
-            {formatMessage(t('page.load-error'))}
+            {formatMessage(t('page.load-error'))}: {loadError}
           </Alert>
         </Layouts.Content>
       </Page.Main>
@@ -78,13 +88,13 @@ const SettingsPage = () => {
 
   const { data: settings, meta } = response;
   const readOnly = !canUpdate;
-  const locked = (key: string) => settings.locked.includes(key);
+  const locked = (key: SettingKey) => settings.locked.includes(key);
   const input = (name: Parameters<typeof SettingInput>[0]['name'], type: Parameters<typeof SettingInput>[0]['type'], options?: Option[]) => (
     <Cell>
       <SettingInput name={name} type={type} options={options} locked={locked(name)} disabled={readOnly || locked(name)} />
     </Cell>
   );
-  const secret = (name: SecretKey, isSet: boolean, warnings?: { recommendedLength: number; savedTooShort: boolean }) => (
+  const secret = (name: SecretKey, isSet: boolean, shortWarning?: ShortWarning) => (
     <Cell>
       <SecretInput
         name={name}
@@ -92,7 +102,7 @@ const SettingsPage = () => {
         unreadable={settings.unreadableSecrets.includes(name)}
         locked={locked(name)}
         disabled={readOnly || locked(name)}
-        {...warnings}
+        shortWarning={shortWarning}
       />
     </Cell>
   );
@@ -106,7 +116,7 @@ const SettingsPage = () => {
   return (
     <Page.Main>
       <Page.Title>{formatMessage(t('page.title'))}</Page.Title>
-      <Form method="PUT" initialValues={initialValues} onSubmit={onSubmit as never} disabled={readOnly} width="100%" height="auto">
+      <Form method="PUT" initialValues={initialValues} validate={validate} onSubmit={onSubmit} disabled={readOnly} width="100%" height="auto">
         {({ modified, isSubmitting }) => (
           <>
             <Blocker />
@@ -136,6 +146,8 @@ const SettingsPage = () => {
                   {secret('apiPassword', settings.apiPasswordSet, {
                     recommendedLength: API_PASSWORD_RECOMMENDED_LENGTH,
                     savedTooShort: settings.apiPasswordShort,
+                    typed: 'field.apiPassword.short-typed',
+                    saved: 'field.apiPassword.short-saved',
                   })}
                 </Section>
                 <Section title={formatMessage(t('section.tokens'))} description={formatMessage(t('section.tokens.description'))}>
