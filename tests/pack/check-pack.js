@@ -10,7 +10,7 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..', '..');
 const pkg = require(path.join(ROOT, 'package.json'));
 const ALLOWED = [/^dist\//, /^strapi-(server|admin)\.js$/, /^(README\.md|LICENSE|CHANGELOG\.md|package\.json)$/];
-const NEEDED = ['dist/server/index.js', 'dist/admin/index.js', 'dist/client/index.mjs', 'dist/client/src/index.d.ts', 'strapi-server.js', 'strapi-admin.js', 'README.md', 'LICENSE', 'CHANGELOG.md'];
+const NEEDED = ['dist/server/index.js', 'dist/admin/index.js', 'dist/client/index.mjs', 'dist/client/src/index.d.ts', 'dist/contract/index.d.ts', 'strapi-server.js', 'strapi-admin.js', 'README.md', 'LICENSE', 'CHANGELOG.md'];
 
 class CheckFailed extends Error {}
 const fail = (message) => {
@@ -105,10 +105,19 @@ try {
     fail(`GET /api/imbachat/v1 answered ${status} ${JSON.stringify(body)}`);
   }
   if (result.users.status !== 503) fail(`an unconfigured users route answered ${result.users.status}, expected 503`);
-  const exported = ['ImbaChatError', 'fetchChatToken', 'fetchWidget', 'loadImbaChat', 'openDialog'];
+  const exported = ['ImbaChatError', 'fetchChatToken', 'fetchWidget', 'loadImbaChat', 'openDialog', 'scriptUrlAllowed'];
   if (JSON.stringify(result.client) !== JSON.stringify(exported)) fail(`strapi-plugin-imbachat/client exports ${result.client}`);
   console.log(`pack check: strapi-plugin-imbachat/client imports from the tarball: ${exported.join(', ')}`);
   console.log(`pack check: the installed plugin answers GET /api/imbachat/v1 with ${JSON.stringify(body)}`);
+  // The client's types resolve from the tarball, the shared contract's declarations included.
+  fs.writeFileSync(
+    path.join(app, 'uses-client.ts'),
+    "import { fetchChatToken, ImbaChatError, type ChatToken } from 'strapi-plugin-imbachat/client';\n" +
+      "export const expiresAt = (token: ChatToken): number => token.expires_at;\n" +
+      "export const load = () => fetchChatToken({ strapiUrl: 'https://cms.test', jwt: 'x' }).catch((e: ImbaChatError) => e.status);\n"
+  );
+  run(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'esnext', '--moduleResolution', 'bundler', '--target', 'es2020', '--lib', 'es2020,dom', 'uses-client.ts'], app);
+  console.log("pack check: a TypeScript front end type-checks against strapi-plugin-imbachat/client's declarations");
   console.log('pack check: 1 passed, 0 failed');
 } catch (error) {
   const message = error instanceof CheckFailed ? error.message : error.stderr || error.stack || String(error);
