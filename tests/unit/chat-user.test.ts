@@ -74,6 +74,10 @@ describe('chatUserColumns', () => {
       )
     );
     expect(columns.sort()).toEqual(['displayName', 'documentId', 'email', 'id', 'photo', 'username']);
-    expect(columns).not.toContain('password');
+  });
+
+  it('leaves a media avatar out: it is populated, not selected', () => {
+    const fields = { name: 'username', avatar: { field: 'avatar', kind: 'media' as const } };
+    expect(chatUserColumns(context({ fields })).sort()).toEqual(['id', 'username']);
   });
 });
