@@ -5,7 +5,11 @@ import type { TestApp } from '../helpers/strapi';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-results');
-export const DOCS = path.resolve(__dirname, '..', '..', 'docs');
+/**
+ * Where the pictures README shows are taken (test-results/screenshots, ignored by git, or
+ * IMBACHAT_SCREENSHOTS); `npm run docs:screenshots` copies them into docs/.
+ */
+export const SCREENSHOTS = path.resolve(process.env.IMBACHAT_SCREENSHOTS ?? path.join(ARTIFACTS, 'screenshots'));
 
 export const launchBrowser = (): Promise<Browser> =>
   chromium.launch({

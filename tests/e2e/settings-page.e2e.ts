@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createAdmin, createRole, superAdminRoleId } from '../helpers/admin';
 import { configure, createSiteUser, settingsService, startStrapi, uploadImage, type TestApp } from '../helpers/strapi';
-import { ARTIFACTS, DOCS, launchBrowser, listen, logIn, pageScreenshot, shows, withScreenshot } from './browser';
+import { ARTIFACTS, SCREENSHOTS, launchBrowser, listen, logIn, pageScreenshot, shows, withScreenshot } from './browser';
 
 const PASSWORD = 'Admin-pass-123'; // tests/helpers/admin.ts gives every admin this password
 const SCRIPT_URL = 'https://cdn.imbachat.com/{widgetId}/widget.js';
@@ -120,7 +120,7 @@ describe('Settings → ImbaChat', () => {
       expect(stored).toMatchObject({ apiPassword: 'e2e-api-password', secretKey: 'e2e-secret-key-0123456789', searchMode: 'prefix' });
       expect(await page.getByTestId('unreadable-secrets').count()).toBe(0);
       expect(await page.getByTestId('apiPassword-warning').count()).toBe(0);
-      await pageScreenshot(page, path.join(DOCS, 'settings-page.png'));
+      await pageScreenshot(page, path.join(SCREENSHOTS, 'settings-page.png'));
     });
     await context.close();
   });
@@ -150,7 +150,7 @@ describe('Settings → ImbaChat', () => {
       await shows(result, 'HTTP 200');
       await shows(result, 'Alice Liddell');
       await shows(result, 'The users info URL answers 1 user.');
-      await page.getByTestId('test-api').screenshot({ path: path.join(DOCS, 'test-api.png') });
+      await page.getByTestId('test-api').screenshot({ path: path.join(SCREENSHOTS, 'test-api.png') });
     });
     await context.close();
   });
@@ -337,7 +337,7 @@ describe('Settings → ImbaChat', () => {
       await page.getByRole('heading', { name: 'Доступ чат-сервера' }).waitFor();
       await page.getByText('API пароль', { exact: true }).waitFor();
       await page.getByRole('button', { name: 'Сохранить' }).waitFor();
-      await pageScreenshot(page, path.join(DOCS, 'settings-page-ru.png'));
+      await pageScreenshot(page, path.join(SCREENSHOTS, 'settings-page-ru.png'));
     });
     await context.close();
   });

@@ -32,10 +32,26 @@ export interface TestApp {
   responses: { status: number; text: string; headers: Record<string, string> }[];
   dir: string;
   database?: TestDatabase;
-  /** Everything Strapi logged, debug level included. */
+  /** Everything Strapi logged in this test file, debug level included (every boot of the file writes here). */
   logFile: string;
   close(options?: { keepData?: boolean }): Promise<void>;
 }
+
+/**
+ * The playground's config/logger.js is loaded once per test file (jest's module registry), so every
+ * boot in a file logs to the file the first boot named: one log per test file, kept outside the
+ * apps' folders (which close() removes). IMBACHAT_TEST_LOGS comes from tests/helpers/global-setup.js,
+ * whose teardown removes the folder.
+ */
+let fileLog: string | undefined;
+const logFileOfThisTestFile = () => {
+  if (!fileLog) {
+    const root = process.env.IMBACHAT_TEST_LOGS ?? os.tmpdir();
+    fs.mkdirSync(root, { recursive: true });
+    fileLog = path.join(fs.mkdtempSync(path.join(root, 'imbachat-log-')), 'strapi.log');
+  }
+  return fileLog;
+};
 
 export interface StartOptions {
   env?: Record<string, string>;
@@ -63,7 +79,7 @@ export const startStrapi = async ({ env = {}, seed = false, reuse }: StartOption
     PUBLIC_DIR: path.join(dir, 'public'),
     IMBACHAT_PLAYGROUND_SEED: seed ? 'true' : 'false',
     IMBACHAT_PLAYGROUND_QUIET: 'true',
-    IMBACHAT_LOG_FILE: path.join(dir, 'strapi.log'),
+    IMBACHAT_LOG_FILE: logFileOfThisTestFile(),
     SERVE_ADMIN_PANEL: 'false',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     STRAPI_TELEMETRY_DISABLED: 'true',
@@ -97,7 +113,7 @@ export const startStrapi = async ({ env = {}, seed = false, reuse }: StartOption
     responses,
     dir,
     database,
-    logFile: path.join(dir, 'strapi.log'),
+    logFile: logFileOfThisTestFile(),
     async close({ keepData = false } = {}) {
       await strapi.destroy();
       if (keepData) return;
@@ -196,6 +212,24 @@ export const countQueries = async (strapi: Core.Strapi, work: () => Promise<unkn
 
 export const basic = (login: string, password: string) =>
   `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}`;
+
+/** What Strapi logs from now on (this test file's log is shared by its boots): call the result to read it. */
+export const logFromNow = (app: Pick<TestApp, 'logFile'>) => {
+  const offset = fs.existsSync(app.logFile) ? fs.statSync(app.logFile).size : 0;
+  return () => fs.readFileSync(app.logFile).subarray(offset).toString('utf8');
+};
+
+/**
+ * Strapi's file log is written asynchronously: waits (up to 5 s) until `text` shows up in what `read`
+ * gives, and a little longer for any line logged with it, then answers the log.
+ */
+export const logged = async (read: () => string, text: string, timeoutMs = 5000) => {
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const started = Date.now();
+  while (!read().includes(text) && Date.now() - started < timeoutMs) await pause(25);
+  await pause(200);
+  return read();
+};
 
 /** Asserts that no answer this suite received, and no line Strapi logged, carries one of the secrets. */
 export const expectNoSecretsIn = (app: TestApp, secrets: string[]) => {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { adminToken, createAdmin, createRole, superAdminRoleId } from '../helpers/admin';
+import { restoreAfterEach } from '../helpers/restore';
 import { configure, createSiteUser, expectNoSecretsIn, startStrapi, type TestApp } from '../helpers/strapi';
 
 const API_PASSWORD = 'admin-suite-api-password-1';
@@ -26,9 +27,20 @@ beforeAll(async () => {
   editorToken = await adminToken(app, await createAdmin(app.strapi, [editor.id]));
 });
 afterAll(async () => {
-  expectNoSecretsIn(app, [API_PASSWORD, SECRET]);
-  await app.close();
+  try {
+    expectNoSecretsIn(app, [API_PASSWORD, SECRET]);
+  } finally {
+    await app?.close();
+  }
 });
+// Each test starts from no saved settings at all, and leaves none behind.
+restoreAfterEach(() => app);
+
+/** The values the PUT tests below start from, saved as the admin page would. */
+const saveConfigured = async () => {
+  const res = await as(superToken).put({ widgetId: 'w-9', apiLogin: 'chat', apiPassword: API_PASSWORD, secretKey: SECRET, tokenTtlSeconds: 7200 });
+  expect(res.status).toBe(200);
+};
 
 describe('GET /imbachat/settings', () => {
   it('answers every setting but the secrets, with the endpoints and the user fields', async () => {
@@ -95,15 +107,16 @@ describe('PUT /imbachat/settings', () => {
   });
 
   it('keeps the values across a read from the database', async () => {
+    await saveConfigured();
     app.strapi.plugin('imbachat').service('settings').invalidate();
     const res = await as(superToken).get();
     expect(res.body.data).toMatchObject({ widgetId: 'w-9', tokenTtlSeconds: 7200, secretKeySet: true });
   });
 
   it('clears a value with null', async () => {
+    await saveConfigured();
     const res = await as(superToken).put({ secretKey: null, tokenTtlSeconds: null });
     expect(res.body.data).toMatchObject({ secretKeySet: false, tokenTtlSeconds: 3600, apiPasswordSet: true });
-    await as(superToken).put({ secretKey: SECRET });
   });
 
   it.each([
@@ -138,33 +151,24 @@ describe('PUT /imbachat/settings', () => {
     ['https://imbachat.com/{widgetId}/widget.js', 'https://imbachat.com/w-9/widget.js'],
     ['https://cdn.eu.imbachat.com/w/{widgetId}', 'https://cdn.eu.imbachat.com/w/w-9'],
   ])('accepts the widget script URL %s on imbachat.com and hands it to the front end', async (template, served) => {
-    try {
-      expect((await as(superToken).put({ widgetScriptUrl: template })).status).toBe(200);
-      const res = await app.http().get('/api/imbachat/widget');
-      expect(res.body.script_url).toBe(served);
-    } finally {
-      await as(superToken).put({ widgetScriptUrl: null });
-    }
+    await saveConfigured();
+    expect((await as(superToken).put({ widgetScriptUrl: template })).status).toBe(200);
+    const res = await app.http().get('/api/imbachat/widget');
+    expect(res.body.script_url).toBe(served);
   });
 
   it('accepts a 16-character secret key, the shortest it takes', async () => {
-    try {
-      expect((await as(superToken).put({ secretKey: 'sixteen-chars-ok' })).status).toBe(200);
-    } finally {
-      await as(superToken).put({ secretKey: SECRET });
-    }
+    const res = await as(superToken).put({ secretKey: 'sixteen-chars-ok' });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ secretKeySet: true });
   });
 
   it('accepts an API password shorter than 12 characters but says so', async () => {
-    try {
-      const short = await as(superToken).put({ apiPassword: 'eleven-char' });
-      expect(short.status).toBe(200);
-      expect(short.body.data).toMatchObject({ apiPasswordSet: true, apiPasswordShort: true });
-      const long = await as(superToken).put({ apiPassword: 'twelve-chars' });
-      expect(long.body.data).toMatchObject({ apiPasswordSet: true, apiPasswordShort: false });
-    } finally {
-      await as(superToken).put({ apiPassword: API_PASSWORD });
-    }
+    const short = await as(superToken).put({ apiPassword: 'eleven-char' });
+    expect(short.status).toBe(200);
+    expect(short.body.data).toMatchObject({ apiPasswordSet: true, apiPasswordShort: true });
+    const long = await as(superToken).put({ apiPassword: 'twelve-chars' });
+    expect(long.body.data).toMatchObject({ apiPasswordSet: true, apiPasswordShort: false });
   });
 
   it.each([
@@ -197,6 +201,7 @@ describe('PUT /imbachat/settings', () => {
   });
 
   it('answers 403 to an admin with read but not update permission', async () => {
+    await saveConfigured();
     const res = await as(readerToken).put({ widgetId: 'hijack' });
     expect(res.status).toBe(403);
     expect((await as(superToken).get()).body.data.widgetId).toBe('w-9');
@@ -206,11 +211,14 @@ describe('PUT /imbachat/settings', () => {
     const res = await as(superToken).put({ nameField: 'displayName', avatarField: 'avatar' });
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ nameField: 'displayName', avatarField: 'avatar' });
-    await as(superToken).put({ nameField: null, avatarField: null });
   });
 });
 
 describe('POST /imbachat/settings/test', () => {
+  beforeEach(async () => {
+    await configure(app.strapi, { apiLogin: 'chat', apiPassword: API_PASSWORD });
+  });
+
   it('calls the users-info URL over HTTP with the stored credentials', async () => {
     const user = await createSiteUser(app.strapi, { username: 'tested' });
     const res = await as(superToken).test({ user_ids: `${user.id}` });
@@ -228,7 +236,6 @@ describe('POST /imbachat/settings/test', () => {
     await configure(app.strapi, { apiPassword: null });
     const res = await as(superToken).test({ user_ids: '1' });
     expect(res.body).toMatchObject({ ok: false, status: 503, body: { code: 503, error: expect.stringMatching(/not configured/) } });
-    await configure(app.strapi, { apiPassword: API_PASSWORD });
   });
 
   it('never sends the credentials where a forged Host header points', async () => {

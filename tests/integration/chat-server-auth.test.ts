@@ -1,3 +1,4 @@
+import { restoreAfterEach } from '../helpers/restore';
 import { basic, configure, createSiteUser, expectNoSecretsIn, siteUserJwt, startStrapi, type TestApp } from '../helpers/strapi';
 
 const LOGIN = 'ImbaChat';
@@ -20,9 +21,14 @@ beforeAll(async () => {
   app = await startStrapi();
 });
 afterAll(async () => {
-  expectNoSecretsIn(app, [PASSWORD, SECRET]);
-  await app.close();
+  try {
+    expectNoSecretsIn(app, [PASSWORD, SECRET]);
+  } finally {
+    await app?.close();
+  }
 });
+// Each test starts with nothing configured and leaves nothing behind.
+restoreAfterEach(() => app);
 
 describe('the chat-server routes while the API login or password is not set', () => {
   it.each(ROUTES)('%s %s answers 503 in the ImbaChat error shape', async (method, url) => {
@@ -40,7 +46,7 @@ describe('the chat-server routes while the API login or password is not set', ()
 });
 
 describe('HTTP Basic on the chat-server routes', () => {
-  beforeAll(async () => {
+  beforeEach(async () => {
     await configure(app.strapi, { apiLogin: LOGIN, apiPassword: PASSWORD, secretKey: SECRET, widgetId: 'w1' });
   });
 

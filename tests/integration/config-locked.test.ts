@@ -1,4 +1,5 @@
 import { adminToken, createAdmin, superAdminRoleId } from '../helpers/admin';
+import { restoreAfterEach } from '../helpers/restore';
 import { basic, createSiteUser, expectNoSecretsIn, startStrapi, type TestApp } from '../helpers/strapi';
 
 const LOCKED_PASSWORD = 'password-from-env-1';
@@ -23,9 +24,14 @@ beforeAll(async () => {
   token = await adminToken(app, await createAdmin(app.strapi, [await superAdminRoleId(app.strapi)]));
 });
 afterAll(async () => {
-  expectNoSecretsIn(app, [LOCKED_PASSWORD, LOCKED_SECRET]);
-  await app.close();
+  try {
+    expectNoSecretsIn(app, [LOCKED_PASSWORD, LOCKED_SECRET]);
+  } finally {
+    await app?.close();
+  }
 });
+// Each test starts with nothing saved in the database, and leaves nothing saved.
+restoreAfterEach(() => app);
 
 describe('settings from config/plugins', () => {
   it('are reported as locked, cast to their types, secrets as set', async () => {

@@ -21,8 +21,11 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  expectNoSecretsIn(app, [PASSWORD, SECRET]);
-  await app.close();
+  try {
+    expectNoSecretsIn(app, [PASSWORD, SECRET]);
+  } finally {
+    await app?.close();
+  }
 });
 
 describe('search term escaping, generated terms', () => {

@@ -1,3 +1,4 @@
+import { keepSettings, withKept } from '../helpers/restore';
 import { basic, configure, startStrapi, type TestApp } from '../helpers/strapi';
 
 // The playground's own demo values (playground/src/seed).
@@ -8,7 +9,7 @@ beforeAll(async () => {
   app = await startStrapi({ seed: true });
 });
 afterAll(async () => {
-  await app.close();
+  await app?.close();
 });
 
 describe('the playground on an empty database', () => {
@@ -64,15 +65,13 @@ describe('the welcome message', () => {
 
   it('never prints an API password that is not the demo one', async () => {
     const own = 'the-site-own-api-password-1';
-    await configure(app.strapi, { apiPassword: own });
-    try {
+    await withKept(keepSettings(app.strapi), async () => {
+      await configure(app.strapi, { apiPassword: own });
       const text = await printed();
       expect(text).not.toContain(own);
       expect(text).toContain(`curl -u '${DEMO_SETTINGS.apiLogin}:<your API password>'`);
       expect(text).toMatch(/not shown/);
-    } finally {
-      await configure(app.strapi, { apiPassword: DEMO_SETTINGS.apiPassword });
-    }
+    });
   });
 
   it('says so when no API password is set', () => {

@@ -1,3 +1,4 @@
+import { restoreAfterEach } from '../helpers/restore';
 import { basic, configure, createSiteUser, expectNoSecretsIn, insertSiteUsers, startStrapi, type TestApp } from '../helpers/strapi';
 
 const LOGIN = 'chat';
@@ -31,9 +32,14 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  expectNoSecretsIn(app, [PASSWORD]);
-  await app.close();
+  try {
+    expectNoSecretsIn(app, [PASSWORD]);
+  } finally {
+    await app?.close();
+  }
 });
+// Each test starts from the settings above (search mode `contains`, emails not shared) and puts back what it changes.
+restoreAfterEach(() => app);
 
 describe('GET /api/imbachat/v1/search/:key', () => {
   it('answers {code, version, data} with user objects', async () => {
@@ -47,19 +53,15 @@ describe('GET /api/imbachat/v1/search/:key', () => {
   });
 
   it('matches email addresses only while shareEmail is on', async () => {
-    try {
-      expect(await found('ZOE@EXAMPLE')).toEqual([]);
-      expect(await found('@example.test')).toEqual([]);
-      await configure(app.strapi, { searchMode: 'prefix' });
-      expect(await found('zoe@')).toEqual([]);
-      await configure(app.strapi, { searchMode: 'exact' });
-      expect(await found('zoe@example.test')).toEqual([]);
+    expect(await found('ZOE@EXAMPLE')).toEqual([]);
+    expect(await found('@example.test')).toEqual([]);
+    await configure(app.strapi, { searchMode: 'prefix' });
+    expect(await found('zoe@')).toEqual([]);
+    await configure(app.strapi, { searchMode: 'exact' });
+    expect(await found('zoe@example.test')).toEqual([]);
 
-      await configure(app.strapi, { shareEmail: true, searchMode: 'contains' });
-      expect(await found('ZOE@EXAMPLE')).toEqual([ids.zoe]);
-    } finally {
-      await configure(app.strapi, { shareEmail: null, searchMode: null });
-    }
+    await configure(app.strapi, { shareEmail: true, searchMode: 'contains' });
+    expect(await found('ZOE@EXAMPLE')).toEqual([ids.zoe]);
   });
 
   it('leaves blocked users out', async () => {
@@ -95,8 +97,6 @@ describe('GET /api/imbachat/v1/search/:key', () => {
 });
 
 describe('search modes', () => {
-  afterAll(() => configure(app.strapi, { searchMode: null }));
-
   it('prefix matches the start of a field only', async () => {
     await configure(app.strapi, { searchMode: 'prefix' });
     expect(await found('Lidd')).toEqual([]);

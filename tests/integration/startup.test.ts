@@ -36,7 +36,10 @@ describe('start-up with a bad config/plugins', () => {
 
   it('starts with a good one', async () => {
     const app = await startStrapi({ env: { IMBACHAT_TOKEN_TTL: '60', IMBACHAT_AVATAR_FIELD: 'avatar' } });
-    expect(app.strapi.plugin('imbachat').service('settings').lockedKeys()).toEqual(['tokenTtlSeconds', 'avatarField']);
-    await app.close();
+    try {
+      expect(app.strapi.plugin('imbachat').service('settings').lockedKeys()).toEqual(['tokenTtlSeconds', 'avatarField']);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -6,7 +6,7 @@ beforeAll(async () => {
   app = await startStrapi();
 });
 afterAll(async () => {
-  await app.close();
+  await app?.close();
 });
 
 describe('GET /api/imbachat/v1', () => {

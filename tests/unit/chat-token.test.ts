@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import jwt from 'jsonwebtoken';
 import chatTokenService, { widgetInfo } from '../../server/src/services/chat-token';
 import { DEFAULT_SETTINGS } from '../../contract';
 
@@ -25,9 +26,12 @@ describe('chat token', () => {
     expect(signature).toBe(expected);
   });
 
-  it('does not verify with another key', () => {
-    const other = base64url(createHmac('sha256', 'another-key').update(`${header}.${payload}`).digest());
-    expect(signature).not.toBe(other);
+  it('verifies with the secret key and with no other key', () => {
+    const verify = (key: string) => jwt.verify(grant.token, key, { algorithms: ['HS256'], clockTimestamp: now / 1000 });
+    expect(verify(settings.secretKey)).toEqual({ exp: now / 1000 + 600, user_id: 17 });
+    expect(() => verify('another-key')).toThrow(jwt.JsonWebTokenError);
+    expect(() => verify('another-key')).toThrow(new jwt.JsonWebTokenError('invalid signature'));
+    expect(() => verify(`${settings.secretKey} `)).toThrow(new jwt.JsonWebTokenError('invalid signature'));
   });
 
   it('answers the widget id and script URL with the token', () => {
