@@ -1,11 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { ACTION_DEFINITIONS } from './permissions';
 import { getService } from './utils/get-service';
-import { foldUnicodeOnSqlite } from './utils/sqlite-unicode';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(ACTION_DEFINITIONS);
-  await foldUnicodeOnSqlite(strapi);
   await getService(strapi, 'throttle').prepare();
 
   const settings = getService(strapi, 'settings');
@@ -22,4 +20,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   } catch (error) {
     throw new Error(`[imbachat] config/plugins: imbachat.config.${(error as Error).message}`);
   }
+
+  // After the name field is known: the search index is built for it.
+  await getService(strapi, 'searchIndex').prepare();
 };

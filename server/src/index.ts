@@ -5,5 +5,6 @@ import middlewares from './middlewares';
 import register from './register';
 import routes from './routes';
 import services from './services';
+import destroy from './destroy';
 
-export default { register, bootstrap, config, controllers, middlewares, routes, services };
+export default { register, bootstrap, destroy, config, controllers, middlewares, routes, services };

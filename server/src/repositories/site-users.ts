@@ -1,7 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { USER_UID } from '../constants';
-import type { SearchMode } from '../../../contract';
 import type { UserFieldPlan } from '../services/user-fields';
 
 /** A site user as the plugin reads it: the one shape every route's users arrive in. */
@@ -42,9 +41,6 @@ interface MorphJoinTable {
   joinColumn: { name: string };
   morphColumn: { typeColumn: { name: string }; idColumn: { name: string } };
 }
-
-/** `%`, `_` and the escape character itself are literal characters in a search term. */
-const escapeLike = (term: string) => term.replace(/[\\%_]/g, (char) => `\\${char}`);
 
 /**
  * The only reader of users-permissions users. It goes through knex with Strapi's own metadata
@@ -110,29 +106,6 @@ export const siteUsers = (strapi: Core.Strapi) => {
       const rows = (await select(columns)
         .where((where) => idIn(where, ids, column('id')))
         .andWhere(notBlocked)) as SiteUser[];
-      return finish(rows, columns);
-    },
-
-    /**
-     * Users who are not blocked and whose name field, username (and email, when asked) match the
-     * term case-insensitively: containing it, starting with it, or equal to it. By id.
-     */
-    async search(term: string, mode: SearchMode, limit: number, columns: SiteUserColumns): Promise<SiteUser[]> {
-      const needle = term.toLowerCase();
-      const pattern = mode === 'contains' ? `%${escapeLike(needle)}%` : `${escapeLike(needle)}%`;
-      // PostgreSQL and MySQL take the backslash as LIKE's escape by default; SQLite must be told.
-      const like = client() === 'sqlite' ? "LOWER(??) LIKE ? ESCAPE '\\'" : 'LOWER(??) LIKE ?';
-      const matched = [...new Set([columns.fields.name, 'username', ...(columns.email ? ['email'] : [])])].map(column);
-      const rows = (await select(columns)
-        .where(notBlocked)
-        .andWhere((where) => {
-          for (const name of matched) {
-            if (mode === 'exact') where.orWhereRaw('LOWER(??) = ?', [name, needle]);
-            else where.orWhereRaw(like, [name, pattern]);
-          }
-        })
-        .orderBy(column('id'), 'asc')
-        .limit(limit)) as SiteUser[];
       return finish(rows, columns);
     },
 

@@ -5,5 +5,6 @@ import siteAuth from './site-auth';
 import chatToken from './chat-token';
 import throttle from './throttle';
 import apiTest from './api-test';
+import searchIndex from './search-index';
 
-export default { settings, userFields, users, siteAuth, chatToken, throttle, apiTest };
+export default { settings, userFields, users, siteAuth, chatToken, throttle, apiTest, searchIndex };

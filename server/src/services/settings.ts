@@ -174,7 +174,9 @@ const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
         else row[key] = isSecretKey(key) ? sealed(value as string) : value;
       }
       await store().set({ value: row });
-      return (await remember(Promise.resolve(snapshotOf(row)))).settings;
+      const saved = (await remember(Promise.resolve(snapshotOf(row)))).settings;
+      await getService(strapi, 'searchIndex').nameFieldChanged(effective, saved);
+      return saved;
     },
 
     /**

@@ -27,13 +27,16 @@ const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
-    /** Users whose name or username (and email, only while shared) matches the term per the search mode. */
+    /**
+     * Users whose name or username (and email, only while shared) matches the term per the search
+     * mode, ranked by the plugin's index: `exact` and `prefix` alphabetically, `contains` by id.
+     */
     async search(term: string, limit: number, baseUrl: string, given?: Settings): Promise<ChatUser[]> {
       if (term === '') return [];
       const settings = await settingsOf(given);
       // Matching an address the chat server is not shown would let it recover addresses a letter at a time.
-      const users = await repository.search(term, settings.searchMode, limit, columnsFor(settings));
-      return users.map((user) => toChatUser(user, { settings, baseUrl }));
+      const ids = await getService(strapi, 'searchIndex').find(term, settings.searchMode, limit, settings.shareEmail);
+      return this.findByIds(ids, baseUrl, settings);
     },
   };
 };

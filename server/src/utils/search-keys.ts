@@ -1,0 +1,75 @@
+/**
+ * How names, usernames and emails become search keys, and search terms become lookups. Pure: the
+ * same rules serve the plugin's index (written from JavaScript) and its queries, so SQLite,
+ * PostgreSQL and MariaDB compare the same folded strings byte for byte and need no SQL function.
+ */
+
+/** Characters of a value that are indexed: longer values are searched on their start. */
+export const KEY_MAX_CHARS = 255;
+
+/** The most trigrams one contains-lookup asks the index for; the match itself is checked in full. */
+const LOOKUP_MAX_GRAMS = 8;
+
+// C0 controls and DEL: never typed into a name, and never part of a term either.
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+
+/**
+ * The case-insensitive form of a value: Unicode-composed (NFC), lower-cased over all of Unicode,
+ * control characters dropped, at most KEY_MAX_CHARS characters (code points, never half a pair).
+ */
+export const fold = (value: string): string => {
+  const folded = value.normalize('NFC').toLowerCase().replace(CONTROL, '');
+  if (folded.length <= KEY_MAX_CHARS) return folded;
+  return Array.from(folded).slice(0, KEY_MAX_CHARS).join('');
+};
+
+/** Every distinct run of one, two and three characters of a folded key. */
+export const grams = (folded: string): string[] => {
+  const chars = Array.from(folded);
+  const found = new Set<string>();
+  for (let i = 0; i < chars.length; i += 1) {
+    found.add(chars[i]);
+    if (i + 1 < chars.length) found.add(chars[i] + chars[i + 1]);
+    if (i + 2 < chars.length) found.add(chars[i] + chars[i + 1] + chars[i + 2]);
+  }
+  return [...found];
+};
+
+/**
+ * The grams a key must hold to contain the folded term. A term of up to three characters is one
+ * gram, and holding it is the same as containing the term; a longer term gives a few of its
+ * trigrams (spread over it), which every key containing it holds, and the match is checked after.
+ */
+export const lookupGrams = (term: string): { grams: string[]; exact: boolean } => {
+  const chars = Array.from(term);
+  if (chars.length <= 3) return { grams: [term], exact: true };
+  const last = chars.length - 3;
+  const picks = new Set<number>();
+  const count = Math.min(LOOKUP_MAX_GRAMS, last + 1);
+  for (let i = 0; i < count; i += 1) picks.add(count === 1 ? 0 : Math.round((i * last) / (count - 1)));
+  return { grams: [...new Set([...picks].map((i) => chars[i] + chars[i + 1] + chars[i + 2]))], exact: false };
+};
+
+const MAX_CODE_POINT = 0x10ffff;
+
+/**
+ * The smallest string greater than every string that starts with `prefix`, in code-point order
+ * (which is UTF-8 byte order): `prefix` with its last character raised by one. So `key >= prefix
+ * AND key < upper` is exactly "starts with" and an index can seek it. Null when there is none
+ * (a prefix of only U+10FFFF), and then "starts with" has no upper bound.
+ */
+export const prefixUpperBound = (prefix: string): string | null => {
+  const chars = Array.from(prefix);
+  while (chars.length > 0) {
+    const code = chars.pop()!.codePointAt(0)!;
+    if (code === MAX_CODE_POINT) continue;
+    // Surrogate code points are not characters: the next one after U+D7FF is U+E000.
+    const next = code + 1 === 0xd800 ? 0xe000 : code + 1;
+    return chars.join('') + String.fromCodePoint(next);
+  }
+  return null;
+};
+
+/** A gram as a word of [0-9a-z] (four base-36 digits a character), for SQLite's full-text index. */
+export const gramToken = (gram: string): string =>
+  Array.from(gram, (char) => char.codePointAt(0)!.toString(36).padStart(4, '0')).join('');
