@@ -15,7 +15,8 @@ Object.assign(process.env, {
   NODE_ENV: 'production',
   HOST: '127.0.0.1',
   PORT: process.env.BENCH_PORT || '0',
-  DATABASE_CLIENT: 'sqlite',
+  // SQLite in a file of its own unless bench/search.js hands over a fresh PostgreSQL or MariaDB database.
+  DATABASE_CLIENT: process.env.BENCH_DATABASE_CLIENT || 'sqlite',
   DATABASE_FILENAME: path.join(dir, 'data.db'),
   PUBLIC_DIR: path.join(dir, 'public'),
   IMBACHAT_PLAYGROUND_SEED: 'false',
@@ -48,6 +49,100 @@ const seedUsers = async (strapi, count) => {
   }
   seeded += count;
   return { seeded, ms: Date.now() - started };
+};
+
+/** Given names and family names the bulk seed combines: some beyond ASCII, as real sites have. */
+const GIVEN = ['Olivia', 'Liam', 'Emma', 'Noah', 'Amelia', 'Oliver', 'Sophia', 'Elijah', 'Zoë', 'Jürgen', 'Ólafur', 'Søren',
+  'Łukasz', 'Мария', 'Андрей', 'Chloé', 'Mateo', 'Aiko', 'Priya', 'Fatima', 'Hugo', 'Ines', 'Kenji', 'Lars', 'Maya',
+  'Nadia', 'Omar', 'Rosa', 'Sven', 'Tariq', 'Uma', 'Wei', 'Yara', 'Ève', 'İlker', 'Ana', 'Björn', 'Carmen', 'Dmitri', 'Elif'];
+const FAMILY = ['Smith', 'Jones', 'García', 'Müller', 'Rossi', 'Dubois', 'Novák', 'Kowalski', 'Ivanova', 'Tanaka',
+  'Nguyen', 'Silva', 'Öztürk', 'Johansson', 'Andersen', 'Fischer', 'Moreau', 'Costa', 'Horváth', 'Popescu', 'Kim',
+  'Chen', 'Patel', 'Khan', 'Santos', 'Lopez', 'Brown', 'Wilson', 'Taylor', 'Martin', 'Żak', 'Østergaard', 'Quinn',
+  'Reyes', 'Sato', 'Weber', 'Young', 'Ziegler', 'Åberg', 'Łopez'];
+const nameOf = (n) => {
+  // A fixed scramble of n: the same site every run, names not in id order.
+  const h = Math.imul(n ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
+  return { given: GIVEN[h % GIVEN.length], family: FAMILY[(h >>> 8) % FAMILY.length] };
+};
+
+/**
+ * Site users straight into the table with plain SQL, many to a statement, bypassing Strapi (so its
+ * lifecycle events do not run: the search index is rebuilt after, as README says for such writes).
+ */
+const bulkSeed = async (strapi, total) => {
+  const started = Date.now();
+  const knex = strapi.db.connection;
+  const meta = strapi.db.metadata.get(USER_UID);
+  const col = (name) => meta.attributes[name].columnName || name;
+  const [{ count }] = await knex(meta.tableName).count({ count: '*' });
+  const have = Number(count);
+  const now = new Date();
+  const rowAt = (n) => {
+    const { given, family } = nameOf(n);
+    const username = `${given.toLowerCase()}${n}`;
+    return {
+      [col('documentId')]: documentId(),
+      [col('username')]: username,
+      [col('email')]: `${username}@example.test`,
+      [col('displayName')]: `${given} ${family}`,
+      [col('provider')]: 'local',
+      [col('confirmed')]: true,
+      [col('blocked')]: n % 97 === 0,
+      [col('createdAt')]: now,
+      [col('updatedAt')]: now,
+    };
+  };
+  if (strapi.db.dialect.client === 'sqlite') {
+    // One prepared statement in one transaction on better-sqlite3's own handle: a million rows in seconds.
+    const columns = Object.keys(rowAt(0));
+    const connection = await knex.client.acquireConnection();
+    try {
+      const insert = connection.prepare(
+        `INSERT INTO ${meta.tableName} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`
+      );
+      connection.transaction(() => {
+        for (let n = have; n < total; n += 1) {
+          const row = rowAt(n);
+          insert.run(columns.map((c) => (typeof row[c] === 'boolean' ? Number(row[c]) : row[c] instanceof Date ? row[c].getTime() : row[c])));
+        }
+      })();
+    } finally {
+      await knex.client.releaseConnection(connection);
+    }
+  } else {
+    await knex.transaction(async (trx) => {
+      for (let start = have; start < total; start += 5000) {
+        const rows = [];
+        for (let n = start; n < Math.min(total, start + 5000); n += 1) rows.push(rowAt(n));
+        await trx(meta.tableName).insert(rows);
+      }
+    });
+  }
+  return { users: Math.max(total, have), ms: Date.now() - started };
+};
+
+/** Terms a chat user might type, drawn from the site's own users (so they find someone). */
+const searchTerms = async (strapi, count) => {
+  const meta = strapi.db.metadata.get(USER_UID);
+  const col = (name) => meta.attributes[name].columnName || name;
+  const [{ max }] = await strapi.db.connection(meta.tableName).max({ max: col('id') });
+  const terms = { exact: [], prefix: [], contains: [], ids10: [] };
+  let seed = 12345;
+  const random = (n) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  for (let i = 0; i < count; i += 1) {
+    const id = 1 + random(Number(max));
+    const row = await strapi.db.connection(meta.tableName).first({ name: col('displayName'), username: col('username') }).where(col('id'), '>=', id);
+    const name = row.name;
+    terms.exact.push(name.toUpperCase());
+    terms.prefix.push(name.slice(0, 3 + random(4)).toUpperCase());
+    const from = random(Math.max(1, name.length - 4));
+    terms.contains.push(i % 2 ? name.slice(from, from + 4) : row.username.slice(-5, -1));
+    terms.ids10.push(Array.from({ length: 10 }, () => 1 + random(Number(max))).join(','));
+  }
+  return terms;
 };
 
 const setup = async (strapi) => {
@@ -92,6 +187,9 @@ const setup = async (strapi) => {
 
   const commands = {
     seed: ({ count }) => seedUsers(strapi, count),
+    bulkSeed: ({ total }) => bulkSeed(strapi, total),
+    rebuildSearch: () => strapi.plugin('imbachat').service('searchIndex').rebuild(),
+    searchTerms: ({ count }) => searchTerms(strapi, count),
     settings: ({ values }) => strapi.plugin('imbachat').service('settings').update(values).then(() => ({})),
     resetQueries: () => {
       queries = 0;
@@ -114,7 +212,7 @@ const setup = async (strapi) => {
     try {
       process.send({ id, result: await commands[command](args) });
     } catch (error) {
-      process.send({ id, error: error.message });
+      process.send({ id, error: String(error.message).slice(0, 500) });
     }
   });
   process.send({ ready: true, port, ...credentials });

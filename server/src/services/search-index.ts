@@ -146,11 +146,6 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
   };
 
-  const lock = async (db: Knex) => {
-    // Instances starting together on one database rebuild one after the other.
-    if (strapi.db.dialect.client === 'postgres') await db.raw("SELECT pg_advisory_xact_lock(hashtext('imbachat_search'))");
-  };
-
   return {
     /**
      * At start-up: creates the index when missing, rebuilds it when it was built for another name
@@ -191,22 +186,19 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
       const started = Date.now();
       const nameField = await currentNameField();
       let users = 0;
-      await strapi.db.connection.transaction(async (trx) => {
-        await lock(trx);
-        await table.clear(trx);
+      await table.rebuild(async function* pages(db) {
         let after = 0;
         for (;;) {
-          const page = (await readUsers(trx, nameField)
+          const page = (await readUsers(db, nameField)
             .where(column('id'), '>', after)
             .orderBy(column('id'))
             .limit(REBUILD_PAGE)) as IndexedUser[];
-          if (page.length === 0) break;
-          await table.insert(trx, rowsOf(page, nameField));
+          if (page.length === 0) return;
           users += page.length;
           after = Number(page[page.length - 1].id);
+          yield rowsOf(page, nameField);
         }
       });
-      await table.analyze();
       await store().set({ value: { format: INDEX_FORMAT, nameField } satisfies Signature });
       const ms = Date.now() - started;
       if (users >= 10_000) strapi.log.info(`[imbachat] Search index built: ${users.toLocaleString('en')} users in ${ms} ms`);

@@ -23,31 +23,44 @@ export const fold = (value: string): string => {
   return Array.from(folded).slice(0, KEY_MAX_CHARS).join('');
 };
 
-/** Every distinct run of one, two and three characters of a folded key. */
-export const grams = (folded: string): string[] => {
-  const chars = Array.from(folded);
+const SURROGATE = /[\ud800-\udfff]/;
+
+/** Distinct runs of `size` characters (code points) of a folded key. */
+const runs = (folded: string, size: number): string[] => {
   const found = new Set<string>();
-  for (let i = 0; i < chars.length; i += 1) {
-    found.add(chars[i]);
-    if (i + 1 < chars.length) found.add(chars[i] + chars[i + 1]);
-    if (i + 2 < chars.length) found.add(chars[i] + chars[i + 1] + chars[i + 2]);
+  if (!SURROGATE.test(folded)) {
+    for (let i = 0; i + size <= folded.length; i += 1) found.add(folded.slice(i, i + size));
+  } else {
+    const chars = Array.from(folded);
+    for (let i = 0; i + size <= chars.length; i += 1) found.add(chars.slice(i, i + size).join(''));
   }
   return [...found];
 };
 
+/** Every distinct run of three characters: what the contains index holds for a key. */
+export const trigrams = (folded: string): string[] => runs(folded, 3);
+
+/** Every distinct run of two characters. */
+export const pairs = (folded: string): string[] => runs(folded, 2);
+
+/** Every distinct run of one and two characters: the short terms some key contains. */
+export const shortGrams = (folded: string): string[] => [...runs(folded, 1), ...runs(folded, 2)];
+
 /**
- * The grams a key must hold to contain the folded term. A term of up to three characters is one
- * gram, and holding it is the same as containing the term; a longer term gives a few of its
- * trigrams (spread over it), which every key containing it holds, and the match is checked after.
+ * How a contains-lookup uses the index. A term of one or two characters is `short`: whether any key
+ * holds it at all is known, and keys are then read in order. A longer term gives a few of its
+ * trigrams (spread over it), which every key containing it holds; a three-character term is its own
+ * trigram (`exact`), a longer one is checked in full after.
  */
-export const lookupGrams = (term: string): { grams: string[]; exact: boolean } => {
+export const lookupGrams = (term: string): { short: true } | { short: false; grams: string[]; exact: boolean } => {
   const chars = Array.from(term);
-  if (chars.length <= 3) return { grams: [term], exact: true };
+  if (chars.length < 3) return { short: true };
+  if (chars.length === 3) return { short: false, grams: [term], exact: true };
   const last = chars.length - 3;
-  const picks = new Set<number>();
   const count = Math.min(LOOKUP_MAX_GRAMS, last + 1);
-  for (let i = 0; i < count; i += 1) picks.add(count === 1 ? 0 : Math.round((i * last) / (count - 1)));
-  return { grams: [...new Set([...picks].map((i) => chars[i] + chars[i + 1] + chars[i + 2]))], exact: false };
+  const picks = new Set<number>();
+  for (let i = 0; i < count; i += 1) picks.add(Math.round((i * last) / (count - 1)));
+  return { short: false, grams: [...new Set([...picks].map((i) => chars[i] + chars[i + 1] + chars[i + 2]))], exact: false };
 };
 
 const MAX_CODE_POINT = 0x10ffff;
@@ -69,7 +82,3 @@ export const prefixUpperBound = (prefix: string): string | null => {
   }
   return null;
 };
-
-/** A gram as a word of [0-9a-z] (four base-36 digits a character), for SQLite's full-text index. */
-export const gramToken = (gram: string): string =>
-  Array.from(gram, (char) => char.codePointAt(0)!.toString(36).padStart(4, '0')).join('');
