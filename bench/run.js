@@ -22,13 +22,18 @@ const load = (url, headers, seconds = SECONDS) =>
       if (result.non2xx > 0 || result.errors > 0) {
         return reject(new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`));
       }
-      resolve({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 });
+      resolve({ rps: result.requests.average, total: result.requests.total, p50: result.latency.p50, p99: result.latency.p99 });
     });
   });
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-const summarize = (runs) => ({ rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)) });
+const summarize = (runs) => ({
+  rps: median(runs.map((r) => r.rps)),
+  p50: median(runs.map((r) => r.p50)),
+  p99: median(runs.map((r) => r.p99)),
+  cpuPerRequest: median(runs.map((r) => r.cpuPerRequest)),
+});
 
 const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -53,7 +58,10 @@ const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits
   const runs = Object.fromEntries(Object.keys(routes).map((name) => [name, []]));
   for (let round = 1; round <= ROUNDS; round += 1) {
     for (const [name, [url, headers]] of Object.entries(routes)) {
-      runs[name].push(await load(url, headers));
+      const cpuBefore = (await site.call('cpu')).us;
+      const run = await load(url, headers);
+      run.cpuPerRequest = ((await site.call('cpu')).us - cpuBefore) / run.total;
+      runs[name].push(run);
     }
     console.log(`bench: round ${round}/${ROUNDS} done`);
   }
@@ -85,6 +93,22 @@ const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits
   // The first request after a settings read may include it: warm up, then count.
   await queryCount(1);
   const queries = { 1: await queryCount(1), 1000: await queryCount(1000) };
+
+  // BENCH_ONLY=hot: the per-request routes alone, in about two minutes; no search, nothing written.
+  if (process.env.BENCH_ONLY === 'hot') {
+    await site.call('stop');
+    for (const [name, s] of [...Object.entries(main), ...Object.entries(sizes).map(([n, s]) => [`users-by-id, POST ${n} ids`, s])]) {
+      const cpu = s.cpuPerRequest ? `  site CPU ${fmt(s.cpuPerRequest)} µs/request` : '';
+      console.log(`${name.padEnd(32)} ${fmt(s.rps).padStart(7)} req/s  p50 ${fmt(s.p50, 1)} ms  p99 ${fmt(s.p99, 1)} ms${cpu}`);
+    }
+    const health = main['GET /_health'];
+    for (const name of ['users-by-id (100 ids)', 'chat token']) {
+      const byCpu = health.cpuPerRequest / main[name].cpuPerRequest;
+      console.log(`${name} / GET /_health: ${fmt(main[name].rps / health.rps, 2)} (by site CPU per request: ${fmt(byCpu, 2)})`);
+    }
+    console.log(`SQL queries per users-by-id (1 id, 1000 ids): ${queries[1]}, ${queries[1000]}`);
+    process.exit(0);
+  }
 
   await site.call('stop');
 

@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
 import type { Settings } from '../../../contract';
 import { unreadableReason } from '../services/settings';
-import { credentialsMatch, parseBasicAuth } from '../utils/basic-auth';
+import { credentialsChecker, parseBasicAuth } from '../utils/basic-auth';
 import { sendChatError } from '../utils/chat-error';
 import { getService } from '../utils/get-service';
 
@@ -16,8 +16,19 @@ export const chatServerSettings = (ctx: Context): Settings => ctx.state[STATE_KE
  * Closed while unconfigured; failed checks are counted per client (an IPv4 address or an IPv6
  * /64) and throttled, except for `throttle.trustedIps`.
  */
-export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
-  async (ctx: Context, next: Next) => {
+export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) => {
+  // Settings snapshots are frozen and replaced on change: one checker per snapshot.
+  const checkers = new WeakMap<Settings, ReturnType<typeof credentialsChecker>>();
+  const checkerFor = (settings: Settings) => {
+    let check = checkers.get(settings);
+    if (!check) {
+      check = credentialsChecker({ login: settings.apiLogin, password: settings.apiPassword });
+      checkers.set(settings, check);
+    }
+    return check;
+  };
+
+  return async (ctx: Context, next: Next) => {
     const { settings, unreadable } = await getService(strapi, 'settings').snapshot();
     const { apiLogin, apiPassword } = settings;
     if (!apiPassword && unreadable.includes('apiPassword')) return sendChatError(ctx, 503, unreadableReason('apiPassword'));
@@ -37,10 +48,11 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) =>
       return sendChatError(ctx, 429, 'Too many failed attempts, try again later', { 'Retry-After': String(retryAfter) });
     }
     const given = parseBasicAuth(header);
-    if (!given || !credentialsMatch(given, { login: apiLogin, password: apiPassword })) {
+    if (!given || !checkerFor(settings)(given)) {
       if (!client.trusted) await throttle.recordFailure('basicAuth', client.key);
       return challenge();
     }
     ctx.state[STATE_KEY] = settings;
     await next();
   };
+};

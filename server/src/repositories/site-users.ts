@@ -42,6 +42,9 @@ interface MorphJoinTable {
   morphColumn: { typeColumn: { name: string }; idColumn: { name: string } };
 }
 
+/** Stands for the value a statement compiled once takes at each run (the ids, the id). */
+const VALUE = Symbol('value') as unknown as Knex.Value;
+
 /**
  * The only reader of users-permissions users. It goes through knex with Strapi's own metadata
  * (custom table and column names are honoured): the chat server's routes are the hottest paths,
@@ -60,10 +63,12 @@ export const siteUsers = (strapi: Core.Strapi) => {
    * `id IN (…)` with the ids as one parameter where the database can unpack it: a statement with
    * 1000 placeholders costs more to prepare than to run.
    */
-  const idIn = (where: Knex.QueryBuilder, ids: number[], idColumn: string) => {
-    if (client() === 'sqlite') return where.whereRaw('?? IN (SELECT value FROM json_each(?))', [idColumn, JSON.stringify(ids)]);
-    if (client() === 'postgres') return where.whereRaw('?? = ANY(?::int[])', [idColumn, ids]);
-    return where.whereIn(idColumn, ids);
+  const idIn = (where: Knex.QueryBuilder, ids: number[] | Knex.Value, idColumn: string) => {
+    if (client() === 'sqlite') {
+      return where.whereRaw('?? IN (SELECT value FROM json_each(?))', [idColumn, ids === VALUE ? VALUE : JSON.stringify(ids)]);
+    }
+    if (client() === 'postgres') return where.whereRaw('?? = ANY(?::int[])', [idColumn, ids as Knex.Value]);
+    return where.whereIn(idColumn, ids as number[]);
   };
 
   const select = ({ fields, email, documentId }: SiteUserColumns) => {
@@ -100,12 +105,47 @@ export const siteUsers = (strapi: Core.Strapi) => {
     return rows;
   };
 
+  /** What a raw query answers, as rows: the drivers differ. */
+  const rowsOf = <Row>(result: unknown): Row[] => {
+    if (client() === 'postgres') return (result as { rows: Row[] }).rows;
+    if (client() === 'mysql') return (result as [Row[]])[0];
+    return result as Row[];
+  };
+
+  /**
+   * A statement compiled once per shape (its columns, its table), run again with new values:
+   * building and compiling a knex query cost more than running it on the hot routes.
+   */
+  const compiled = new Map<string, { sql: string; bindings: unknown[]; at: number }>();
+  const statement = (shape: string, build: () => Knex.QueryBuilder) => {
+    let done = compiled.get(shape);
+    if (!done) {
+      const { sql, bindings } = build().toSQL();
+      if (compiled.size >= 32) compiled.clear(); // a handful of settings shapes in practice
+      done = { sql, bindings: [...bindings], at: bindings.indexOf(VALUE) };
+      if (done.at < 0) throw new Error(`[imbachat] the ${shape} statement takes no value`);
+      compiled.set(shape, done);
+    }
+    return done;
+  };
+  const runCompiled = async <Row>(shape: string, build: () => Knex.QueryBuilder, value: unknown): Promise<Row[]> => {
+    const { sql, bindings, at } = statement(`${meta().tableName}\n${shape}`, build);
+    const values = [...bindings];
+    values[at] = value;
+    return rowsOf<Row>(await knex().raw(sql, values as Knex.RawBinding[]));
+  };
+
   return {
     /** These users, if they are not blocked, in no particular order. */
     async byIds(ids: number[], columns: SiteUserColumns): Promise<SiteUser[]> {
-      const rows = (await select(columns)
-        .where((where) => idIn(where, ids, column('id')))
-        .andWhere(notBlocked)) as SiteUser[];
+      const byIdsQuery = (list: number[] | Knex.Value) =>
+        select(columns)
+          .where((where) => idIn(where, list, column('id')))
+          .andWhere(notBlocked);
+      // MySQL takes the ids as one placeholder each, so its statement's text depends on their number.
+      if (client() === 'mysql') return finish((await byIdsQuery(ids)) as SiteUser[], columns);
+      const shape = JSON.stringify(['byIds', columns.fields.name, columns.fields.avatar, columns.email, columns.documentId]);
+      const rows = await runCompiled<SiteUser>(shape, () => byIdsQuery(VALUE), client() === 'sqlite' ? JSON.stringify(ids) : ids);
       return finish(rows, columns);
     },
 
@@ -129,10 +169,11 @@ export const siteUsers = (strapi: Core.Strapi) => {
 
     /** Whether the user exists, is blocked, is confirmed: what an access token's holder is judged by. */
     async standing(id: number): Promise<{ blocked: boolean; confirmed: boolean } | null> {
-      const row = (await knex()(meta().tableName)
-        .select({ blocked: column('blocked'), confirmed: column('confirmed') })
-        .where(column('id'), id)
-        .first()) as { blocked: unknown; confirmed: unknown } | undefined;
+      const [row] = await runCompiled<{ blocked: unknown; confirmed: unknown }>(
+        'standing',
+        () => knex()(meta().tableName).select({ blocked: column('blocked'), confirmed: column('confirmed') }).where(column('id'), VALUE).limit(1),
+        id
+      );
       return row ? { blocked: Boolean(row.blocked), confirmed: Boolean(row.confirmed) } : null;
     },
   };

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Settings } from '../../../contract';
-import { siteUsers, type SiteUserColumns } from '../repositories/site-users';
+import { siteUsers, type SiteUser, type SiteUserColumns } from '../repositories/site-users';
 import { getService } from '../utils/get-service';
 import { toChatUser, type ChatUser } from '../utils/chat-user';
 
@@ -20,11 +20,15 @@ const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
     async findByIds(ids: number[], baseUrl: string, given?: Settings): Promise<ChatUser[]> {
       if (ids.length === 0) return [];
       const settings = await settingsOf(given);
-      const byId = new Map((await repository.byIds(ids, columnsFor(settings))).map((user) => [user.id, user]));
-      return ids.flatMap((id) => {
+      const byId = new Map<number, SiteUser>();
+      for (const user of await repository.byIds(ids, columnsFor(settings))) byId.set(user.id, user);
+      const context = { settings, baseUrl };
+      const chatUsers: ChatUser[] = [];
+      for (const id of ids) {
         const user = byId.get(id);
-        return user ? [toChatUser(user, { settings, baseUrl })] : [];
-      });
+        if (user) chatUsers.push(toChatUser(user, context));
+      }
+      return chatUsers;
     },
 
     /**

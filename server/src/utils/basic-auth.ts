@@ -25,9 +25,20 @@ const digest = (value: string) => createHmac('sha256', digestKey).update(value, 
 
 export const constantTimeEqual = (a: string, b: string): boolean => timingSafeEqual(digest(a), digest(b));
 
-/** The login compares case-insensitively (as ImbaChat's own plugins do), the password exactly. */
-export const credentialsMatch = (given: BasicCredentials, expected: BasicCredentials): boolean => {
-  const loginOk = constantTimeEqual(given.login.toLowerCase(), expected.login.toLowerCase());
-  const passwordOk = constantTimeEqual(given.password, expected.password);
-  return loginOk && passwordOk;
+/**
+ * A check against these credentials, their digests made once (the settings change rarely, the
+ * requests often). The login compares case-insensitively (as ImbaChat's own plugins do), the
+ * password exactly.
+ */
+export const credentialsChecker = (expected: BasicCredentials) => {
+  const login = digest(expected.login.toLowerCase());
+  const password = digest(expected.password);
+  return (given: BasicCredentials): boolean => {
+    const loginOk = timingSafeEqual(digest(given.login.toLowerCase()), login);
+    const passwordOk = timingSafeEqual(digest(given.password), password);
+    return loginOk && passwordOk;
+  };
 };
+
+export const credentialsMatch = (given: BasicCredentials, expected: BasicCredentials): boolean =>
+  credentialsChecker(expected)(given);
