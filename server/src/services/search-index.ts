@@ -166,7 +166,8 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
         signature.nameField !== nameField ||
         (await table.userCount()) !== (await this.searchableUserCount());
       if (stale) await this.rebuild();
-      unsubscribe = strapi.db.lifecycles.subscribe(subscriber as never) as unknown as () => void;
+      // Prepared again (a second call, or after stop()): one subscription, never two refreshes per write.
+      unsubscribe ??= strapi.db.lifecycles.subscribe(subscriber as never) as unknown as () => void;
     },
 
     stop() {
