@@ -109,13 +109,14 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
     const ids = (result?.ids ?? []).map(Number).filter(Number.isSafeInteger);
     const count = result?.count ?? ids.length;
     if (ids.length === 0 || ids.length >= count) return ids;
-    const rows = (await strapi.db
-      .connection(meta().tableName)
-      .select({ id: column('id') })
-      .where(column('id'), '>=', Math.min(...ids))
-      .orderBy(column('id'))
-      .limit(count + ids.length * 1000)) as { id: number | string }[];
-    return rows.map((row) => Number(row.id));
+    // Through the query engine, so inside the writer's transaction (if any) the new rows are seen.
+    const rows = (await strapi.db.query(USER_UID).findMany({
+      select: ['id'],
+      where: { id: { $gte: Math.min(...ids) } },
+      orderBy: { id: 'asc' },
+      limit: count + ids.length * 1000,
+    })) as { id: number | string }[];
+    return [...ids, ...rows.map((row) => Number(row.id))];
   };
 
   const subscriber = {
@@ -161,7 +162,8 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
         signature.nameField !== nameField ||
         (await table.userCount()) !== (await this.searchableUserCount());
       if (stale) await this.rebuild();
-      unsubscribe = strapi.db.lifecycles.subscribe(subscriber as never) as unknown as () => void;
+      // Prepared again (a second call, or after stop()): one subscription, never two refreshes per write.
+      unsubscribe ??= strapi.db.lifecycles.subscribe(subscriber as never) as unknown as () => void;
     },
 
     stop() {
