@@ -114,7 +114,7 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
       select: ['id'],
       where: { id: { $gte: Math.min(...ids) } },
       orderBy: { id: 'asc' },
-      limit: count + ids.length * 1000,
+      limit: count * 2,
     })) as { id: number | string }[];
     return [...ids, ...rows.map((row) => Number(row.id))];
   };

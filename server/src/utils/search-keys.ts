@@ -43,8 +43,21 @@ export const trigrams = (folded: string): string[] => runs(folded, 3);
 /** Every distinct run of two characters. */
 export const pairs = (folded: string): string[] => runs(folded, 2);
 
-/** Every distinct run of one and two characters: the short terms some key contains. */
-export const shortGrams = (folded: string): string[] => [...runs(folded, 1), ...runs(folded, 2)];
+/** Adds every run of one and two characters of a folded key to `into`: the short terms some key contains. */
+export const addShortGrams = (folded: string, into: Set<string>): Set<string> => {
+  if (!SURROGATE.test(folded)) {
+    for (let i = 0; i < folded.length; i += 1) {
+      into.add(folded[i]);
+      if (i + 1 < folded.length) into.add(folded.slice(i, i + 2));
+    }
+    return into;
+  }
+  for (const gram of [...runs(folded, 1), ...runs(folded, 2)]) into.add(gram);
+  return into;
+};
+
+/** Every distinct run of one and two characters. */
+export const shortGrams = (folded: string): string[] => [...addShortGrams(folded, new Set())];
 
 /**
  * How a contains-lookup uses the index. A term of one or two characters is `short`: whether any key
