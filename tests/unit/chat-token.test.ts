@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import chatTokenService, { widgetInfo } from '../../server/src/services/chat-token';
+import fc from 'fast-check';
+import chatTokenService, { signChatToken, widgetInfo } from '../../server/src/services/chat-token';
 import { DEFAULT_SETTINGS } from '../../contract';
 
 const base64url = (value: Buffer | string) => Buffer.from(value).toString('base64url');
@@ -37,6 +38,22 @@ describe('chat token', () => {
   it('answers the widget id and script URL with the token', () => {
     expect(grant.widget_id).toBe('w-42');
     expect(grant.script_url).toBe('https://api.imbachat.com/imbachat/v1/w-42/widget');
+  });
+});
+
+describe('signChatToken', () => {
+  it('gives the very bytes jsonwebtoken gives for {exp, user_id} with HS256 and no iat', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 40 }),
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.string({ unit: 'grapheme', minLength: 16, maxLength: 80 }),
+        (exp, userId, secret) =>
+          signChatToken({ exp, user_id: userId }, secret) ===
+          jwt.sign({ exp, user_id: userId }, secret, { algorithm: 'HS256', noTimestamp: true })
+      ),
+      { numRuns: 2000 }
+    );
   });
 });
 

@@ -42,6 +42,14 @@ interface MorphJoinTable {
   morphColumn: { typeColumn: { name: string }; idColumn: { name: string } };
 }
 
+type SqliteStatement = { all(...values: unknown[]): unknown[]; raw(on: boolean): SqliteStatement };
+type SqliteConnection = { prepare(sql: string): SqliteStatement };
+type SqlitePool = {
+  acquireConnection(): Promise<SqliteConnection>;
+  releaseConnection(connection: SqliteConnection): Promise<void>;
+  emit(event: 'query', data: object): void;
+};
+
 /** Stands for the value a statement compiled once takes at each run (the ids, the id). */
 const VALUE = Symbol('value') as unknown as Knex.Value;
 
@@ -71,12 +79,21 @@ export const siteUsers = (strapi: Core.Strapi) => {
     return where.whereIn(idColumn, ids as number[]);
   };
 
-  const select = ({ fields, email, documentId }: SiteUserColumns) => {
-    const columns: Record<string, string> = { id: column('id'), username: column('username'), name: column(fields.name) };
+  const selected = ({ fields, email, documentId }: SiteUserColumns) => {
+    const columns: Partial<Record<keyof SiteUser, string>> = { id: column('id'), username: column('username'), name: column(fields.name) };
     if (email) columns.email = column('email');
     if (documentId) columns.documentId = column('documentId');
     if (fields.avatar?.kind === 'url') columns.avatarUrl = column(fields.avatar.field);
-    return knex()(meta().tableName).select(columns);
+    return columns;
+  };
+  const select = (columns: SiteUserColumns) => knex()(meta().tableName).select(selected(columns));
+
+  /** A row's values, in the order selected, as the one SiteUser shape every route's users arrive in. */
+  const siteUser = (keys: (keyof SiteUser)[], values: unknown[]): SiteUser => {
+    const user: SiteUser = { id: 0, username: '', documentId: undefined, email: undefined, name: undefined, avatarUrl: undefined };
+    for (let i = 0; i < keys.length; i += 1) (user as unknown as Record<string, unknown>)[keys[i]] = values[i];
+    user.id = Number(user.id);
+    return user;
   };
 
   /** The files of a media avatar field, by user id: one query for the whole batch. */
@@ -97,7 +114,6 @@ export const siteUsers = (strapi: Core.Strapi) => {
   };
 
   const finish = async (rows: SiteUser[], { fields }: SiteUserColumns): Promise<SiteUser[]> => {
-    for (const row of rows) row.id = Number(row.id);
     if (fields.avatar?.kind === 'media' && rows.length > 0) {
       const urls = await mediaAvatars(rows.map((row) => row.id), fields.avatar.field);
       for (const row of rows) row.avatarUrl = urls.get(row.id) ?? null;
@@ -128,11 +144,37 @@ export const siteUsers = (strapi: Core.Strapi) => {
     }
     return done;
   };
-  const runCompiled = async <Row>(shape: string, build: () => Knex.QueryBuilder, value: unknown): Promise<Row[]> => {
+  /** Runs a compiled statement with its value; each row as its values in the order selected. */
+  const runCompiled = async (shape: string, build: () => Knex.QueryBuilder, value: unknown): Promise<unknown[][]> => {
     const { sql, bindings, at } = statement(`${meta().tableName}\n${shape}`, build);
     const values = [...bindings];
     values[at] = value;
-    return rowsOf<Row>(await knex().raw(sql, values as Knex.RawBinding[]));
+    if (client() === 'sqlite') return runPrepared(sql, values);
+    return rowsOf<Record<string, unknown>>(await knex().raw(sql, values as Knex.RawBinding[])).map((row) => Object.values(row));
+  };
+
+  /**
+   * SQLite: the statement prepared once per connection and run on it directly (knex prepares it again
+   * on every call, which costs more than running it). The connection is taken from knex's pool, so a
+   * transaction in progress is waited for as with any query, and the query is announced as knex
+   * announces its own, so Strapi's query log and anything listening to knex's `query` event see it.
+   */
+  const prepared = new WeakMap<object, Map<string, SqliteStatement>>();
+  const runPrepared = async (sql: string, values: unknown[]): Promise<unknown[][]> => {
+    const pool = knex().client as unknown as SqlitePool;
+    // better-sqlite3 binds no booleans: 1 and 0, as knex would send them.
+    const bound = values.map((value) => (typeof value === 'boolean' ? Number(value) : value));
+    pool.emit('query', { method: 'raw', sql, bindings: bound, options: {} });
+    const connection = await pool.acquireConnection();
+    try {
+      let statements = prepared.get(connection);
+      if (!statements) prepared.set(connection, (statements = new Map()));
+      let ready = statements.get(sql);
+      if (!ready) statements.set(sql, (ready = connection.prepare(sql).raw(true)));
+      return ready.all(...bound) as unknown[][];
+    } finally {
+      await pool.releaseConnection(connection);
+    }
   };
 
   return {
@@ -143,10 +185,14 @@ export const siteUsers = (strapi: Core.Strapi) => {
           .where((where) => idIn(where, list, column('id')))
           .andWhere(notBlocked);
       // MySQL takes the ids as one placeholder each, so its statement's text depends on their number.
-      if (client() === 'mysql') return finish((await byIdsQuery(ids)) as SiteUser[], columns);
+      const keys = Object.keys(selected(columns)) as (keyof SiteUser)[];
+      if (client() === 'mysql') {
+        const rows = (await byIdsQuery(ids)) as Record<string, unknown>[];
+        return finish(rows.map((row) => siteUser(keys, Object.values(row))), columns);
+      }
       const shape = JSON.stringify(['byIds', columns.fields.name, columns.fields.avatar, columns.email, columns.documentId]);
-      const rows = await runCompiled<SiteUser>(shape, () => byIdsQuery(VALUE), client() === 'sqlite' ? JSON.stringify(ids) : ids);
-      return finish(rows, columns);
+      const rows = await runCompiled(shape, () => byIdsQuery(VALUE), client() === 'sqlite' ? JSON.stringify(ids) : ids);
+      return finish(rows.map((row) => siteUser(keys, row)), columns);
     },
 
     /** The local account a login names, as Strapi's /api/auth/local finds it (email lower-cased, or username). */
@@ -169,12 +215,12 @@ export const siteUsers = (strapi: Core.Strapi) => {
 
     /** Whether the user exists, is blocked, is confirmed: what an access token's holder is judged by. */
     async standing(id: number): Promise<{ blocked: boolean; confirmed: boolean } | null> {
-      const [row] = await runCompiled<{ blocked: unknown; confirmed: unknown }>(
+      const [row] = await runCompiled(
         'standing',
         () => knex()(meta().tableName).select({ blocked: column('blocked'), confirmed: column('confirmed') }).where(column('id'), VALUE).limit(1),
         id
       );
-      return row ? { blocked: Boolean(row.blocked), confirmed: Boolean(row.confirmed) } : null;
+      return row ? { blocked: Boolean(row[0]), confirmed: Boolean(row[1]) } : null;
     },
   };
 };

@@ -10,6 +10,10 @@ import { toChatUser, type ChatUser } from '../utils/chat-user';
 // so an unknown login takes as long to refuse as a wrong password.
 const DUMMY_PASSWORD_HASH = '$2a$10$Fn7jv1Lxcgh3fFn2bqnJxOphLKKO4CXgLzTPRPPRJwERbD4X4sQbG';
 
+/** How long, and for how many tokens, a verified access token is remembered. */
+const VERIFIED_FOR_MS = 60_000;
+const VERIFIED_MAX = 10_000;
+
 /**
  * One budget per person however the login is typed: case, compatibility forms and accents folded
  * (MariaDB's collations already find `álice` as alice; elsewhere it is counted with her).
@@ -40,10 +44,27 @@ const siteAuthService = ({ strapi }: { strapi: Core.Strapi }) => {
   const verifyAccessToken = async (accessToken: string): Promise<{ id?: unknown }> => {
     const secret = upConfig('jwtSecret');
     const algorithm = (upConfig('jwt') as { algorithm?: jwt.Algorithm } | undefined)?.algorithm ?? 'HS256';
+    // Refresh mode keeps sessions that can be revoked: only users-permissions can judge those, every time.
     if (upConfig('jwtManagement') === 'refresh' || typeof secret !== 'string' || !algorithm.startsWith('HS')) {
       return strapi.plugin('users-permissions').service('jwt').verify(accessToken);
     }
-    return jwt.verify(accessToken, secretKeyObject(secret), { algorithms: [algorithm] }) as { id?: unknown };
+    const now = Date.now();
+    const known = verified.get(accessToken);
+    if (known && known.until > now && known.secret === secret) return { id: known.id };
+    const payload = jwt.verify(accessToken, secretKeyObject(secret), { algorithms: [algorithm] }) as { id?: unknown; exp?: unknown };
+    remember(accessToken, { id: payload.id, secret, until: Math.min(now + VERIFIED_FOR_MS, typeof payload.exp === 'number' ? payload.exp * 1000 : Infinity) });
+    return payload;
+  };
+
+  /**
+   * Legacy-mode tokens verified lately, by their exact text: a front end asks for chat tokens with
+   * the same access token again and again, and its signature need not be checked each time. Kept
+   * no longer than a minute nor past the token's expiry; the account's standing is read every time.
+   */
+  const verified = new Map<string, { id: unknown; secret: string; until: number }>();
+  const remember = (accessToken: string, entry: { id: unknown; secret: string; until: number }) => {
+    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value as string);
+    verified.set(accessToken, entry);
   };
 
   return {
