@@ -114,6 +114,23 @@ describe('GET /api/imbachat/token', () => {
       expect(res.status).toBe(403);
     });
 
+    it('refuses at once a user blocked after a token was already given with the same JWT', async () => {
+      const bob = await createSiteUser(app.strapi);
+      const jwt = await siteUserJwt(app.strapi, bob.id);
+      expect((await token(jwt)).status).toBe(200);
+      await app.strapi.db.query('plugin::users-permissions.user').update({ where: { id: bob.id }, data: { blocked: true } });
+      expect((await token(jwt)).status).toBe(403);
+    });
+
+    it('refuses an access token once it has expired, though it was accepted a moment before', async () => {
+      const dora = await createSiteUser(app.strapi);
+      const jwt = await app.strapi.plugin('users-permissions').service('jwt').issue({ id: dora.id }, { expiresIn: '2s' });
+      expect((await token(jwt)).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 2600));
+      const res = await token(jwt);
+      expect(res.status).toBe(401);
+    });
+
     it('answers 401 once the user is deleted', async () => {
       const gone = await createSiteUser(app.strapi);
       const jwt = await siteUserJwt(app.strapi, gone.id);

@@ -27,7 +27,7 @@ const pluginObjectsUnsorted = async (strapi: Core.Strapi): Promise<string[]> => 
   if (client === 'sqlite') {
     const rows = await sql(strapi, "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name LIKE 'imbachat\\_search%' ESCAPE '\\' ORDER BY name");
     return rows
-      .filter((row) => !/^imbachat_search_grams_/.test(row.name)) // FTS5's own shadow tables
+      .filter((row) => !/^imbachat_search_trigrams_/.test(row.name)) // FTS5's own shadow tables
       .map((row) => `${row.type} ${row.name} on ${row.tbl_name}${/USING fts5/i.test(row.sql ?? '') ? ' fts5' : ''}`);
   }
   if (client === 'postgres') {
@@ -42,7 +42,12 @@ const pluginObjectsUnsorted = async (strapi: Core.Strapi): Promise<string[]> => 
 };
 
 const EXPECTED_OBJECTS: Record<string, string[]> = {
-  sqlite: ['table imbachat_search on imbachat_search', 'index imbachat_search_folded on imbachat_search', 'table imbachat_search_grams on imbachat_search_grams fts5'],
+  sqlite: [
+    'table imbachat_search on imbachat_search',
+    'index imbachat_search_folded on imbachat_search',
+    'table imbachat_search_short on imbachat_search_short',
+    'table imbachat_search_trigrams on imbachat_search_trigrams fts5',
+  ],
   postgres: ['index imbachat_search_folded btree folded, id', 'index imbachat_search_grams gin grams', 'index imbachat_search_pkey btree id'],
   mysql: ['index PRIMARY (id)', 'index imbachat_search_folded (folded,id)'],
 };

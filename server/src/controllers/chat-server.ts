@@ -41,10 +41,14 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async search(ctx: Context) {
-    const term = optionalString(ctx.params.key ?? ctx.query.q, 'q', SEARCH_TERM_MAX_LENGTH) ?? '';
+    // Characters, not UTF-16 units, and after trimming: 100 emoji are 100 characters.
+    const term = (optionalString(ctx.params.key ?? ctx.query.q, 'q', SEARCH_TERM_MAX_LENGTH * 4) ?? '').trim();
+    if (term.length > SEARCH_TERM_MAX_LENGTH && Array.from(term).length > SEARCH_TERM_MAX_LENGTH) {
+      throw new errors.ValidationError(`q is longer than ${SEARCH_TERM_MAX_LENGTH} characters`);
+    }
     const limit = parseLimit(ctx.query.limit);
     const users = getService(strapi, 'users');
-    const data = await users.search(term.trim(), limit, publicBaseUrl(strapi, ctx.origin), chatServerSettings(ctx));
+    const data = await users.search(term, limit, publicBaseUrl(strapi, ctx.origin), chatServerSettings(ctx));
     ctx.body = { code: 200, version: API_VERSION, data };
   },
 
