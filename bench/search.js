@@ -2,7 +2,7 @@
 // a site per database, users bulk-seeded to 100,000 and then 1,000,000, the plugin's search index
 // rebuilt, then one connection sending requests one after another. Each search mode's p50 is shown
 // next to users-by-id with 10 ids from the same site at the same size.
-const crypto = require('node:crypto');
+const { createTestDatabase } = require('../tests/helpers/database');
 const http = require('node:http');
 const { startSite } = require('./site');
 
@@ -13,37 +13,9 @@ const TERMS = 200;
 const basic = (login, password) => `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}`;
 const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-/** A fresh PostgreSQL or MariaDB database for one run, dropped after it. */
-const freshDatabase = async (client) => {
-  if (client === 'sqlite') return { env: {}, drop: async () => {} };
-  const name = `imbachat_bench_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
-  let run;
-  if (client === 'postgres') {
-    const { Client } = require('pg');
-    run = async (sql) => {
-      const connection = new Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
-      await connection.connect();
-      try {
-        await connection.query(sql);
-      } finally {
-        await connection.end();
-      }
-    };
-    await run(`CREATE DATABASE "${name}" ENCODING 'UTF8' TEMPLATE template0`);
-    return { env: { DATABASE_NAME: name }, drop: () => run(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-  }
-  const mysql = require('mysql2/promise');
-  run = async (sql) => {
-    const connection = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '' });
-    try {
-      await connection.query(sql);
-    } finally {
-      await connection.end();
-    }
-  };
-  await run(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  return { env: { DATABASE_NAME: name }, drop: () => run(`DROP DATABASE IF EXISTS \`${name}\``) };
-};
+/** A fresh PostgreSQL or MariaDB database for one run (made as the tests make theirs), dropped after it. */
+const freshDatabase = (client) =>
+  client === 'sqlite' ? { env: {}, drop: async () => {} } : createTestDatabase(client, 'imbachat_bench');
 
 /**
  * One connection, one request after another, paths taken in turn, for SECONDS: p50 and p99 in ms

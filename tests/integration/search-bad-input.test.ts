@@ -224,8 +224,9 @@ describe('the statements the index runs are answered from its indexes', () => {
 
   it.each(['y1', 'zq'])('contains (%s): a short term is looked up in imbachat_search_short first, and one nobody has stops there', async (term) => {
     const plans = await plansFor('contains', term);
-    expect(plans[0]).toMatch(/imbachat_search_short/);
-    expect(plans[0]).toMatch(/SEARCH imbachat_search_short USING COVERING INDEX|imbachat_search_short_pkey|possible_keys=PRIMARY/);
+    // MariaDB reads the primary key while planning, and for a missing gram plans nothing at all.
+    const missingOnMariaDb = client === 'mysql' && term === 'zq' ? '|^null possible_keys=null key=null$' : '';
+    expect(plans[0]).toMatch(new RegExp(`SEARCH imbachat_search_short USING COVERING INDEX|imbachat_search_short_pkey|imbachat_search_short possible_keys=PRIMARY${missingOnMariaDb}`));
     // `zq` is in nobody's name: nothing else is read. `y1` is (every1…): the table is read in id order to the limit.
     expect(plans).toHaveLength(term === 'zq' ? 1 : 2);
   });

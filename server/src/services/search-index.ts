@@ -119,32 +119,28 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
     return [...ids, ...rows.map((row) => Number(row.id))];
   };
 
+  /** One row changed: its result carries the id. */
+  const afterOne = async (event: LifecycleEvent) => {
+    if (event.result?.id) await refresh([event.result.id]);
+  };
+  /** A bulk update or delete: the ids it touches are read before it runs, and refreshed after. */
+  const beforeBulk = async (event: LifecycleEvent) => {
+    event.state.ids = await idsMatching(event.params);
+  };
+  const afterBulk = (event: LifecycleEvent) => refresh(event.state.ids ?? []);
+
   const subscriber = {
     models: [USER_UID],
-    async afterCreate(event: LifecycleEvent) {
-      if (event.result?.id) await refresh([event.result.id]);
-    },
+    afterCreate: afterOne,
+    afterUpdate: afterOne,
+    afterDelete: afterOne,
     async afterCreateMany(event: LifecycleEvent) {
       await refresh(await createdIds(event.result));
     },
-    async afterUpdate(event: LifecycleEvent) {
-      if (event.result?.id) await refresh([event.result.id]);
-    },
-    async beforeUpdateMany(event: LifecycleEvent) {
-      event.state.ids = await idsMatching(event.params);
-    },
-    async afterUpdateMany(event: LifecycleEvent) {
-      await refresh(event.state.ids ?? []);
-    },
-    async afterDelete(event: LifecycleEvent) {
-      if (event.result?.id) await refresh([event.result.id]);
-    },
-    async beforeDeleteMany(event: LifecycleEvent) {
-      event.state.ids = await idsMatching(event.params);
-    },
-    async afterDeleteMany(event: LifecycleEvent) {
-      await refresh(event.state.ids ?? []);
-    },
+    beforeUpdateMany: beforeBulk,
+    afterUpdateMany: afterBulk,
+    beforeDeleteMany: beforeBulk,
+    afterDeleteMany: afterBulk,
   };
 
   return {
