@@ -46,6 +46,8 @@ const INSERT_BATCH = 500;
 const ARRAY_BATCH = 10_000;
 /** Pairs of a long term looked up before MariaDB reads its table for it. */
 const MAX_PAIRS_CHECKED = 16;
+/** Rows a PostgreSQL trigram lookup may fetch before the term counts as common (see find). */
+const PG_CANDIDATES = 2000;
 /** Never part of a folded key (control characters are dropped), so it can join trigrams into one value. */
 const GRAM_SEPARATOR = '\u0001';
 
@@ -263,11 +265,16 @@ export const searchTable = (strapi: Core.Strapi) => {
           [match, ...checkTerm, rows]
         );
       }
-      return ids(db, `SELECT id FROM ${SEARCH_TABLE} WHERE grams @> ?::text[]${check}${fields} ORDER BY id LIMIT ?`, [
+      // PostgreSQL takes a term's trigrams as independent, so it thinks a common name fragment rare and
+      // would fetch every row that has it to sort them. So: at most PG_CANDIDATES rows from the GIN
+      // index, unordered (all of them when the term is rare); when there are that many, the term is
+      // common and the table read in id order meets `rows` matches soon.
+      const found = await ids(db, `SELECT id FROM ${SEARCH_TABLE} WHERE grams @> ?::text[]${check}${fields} LIMIT ${PG_CANDIDATES}`, [
         lookup.grams,
         ...checkTerm,
-        rows,
       ]);
+      if (found.length < PG_CANDIDATES) return found.sort((a, b) => a - b).slice(0, rows);
+      return ids(db, `SELECT id FROM ${SEARCH_TABLE} WHERE ${contains}${fields} ORDER BY id LIMIT ?`, [term, rows]);
     },
   };
 };
