@@ -171,7 +171,7 @@ ratio to users-by-id(10) in the same site at the same size. Targets (SQLite and 
 
 ${searchTable}
 
-Reproduce: \`npm install && npm run bench\` (about twenty minutes: the 1,000,000-user sites take
+Reproduce: \`npm install && npm run bench\` (about fifteen minutes: the 1,000,000-user sites take
 most of it). \`BENCH_ROUNDS\`, \`BENCH_SECONDS\` and \`BENCH_CONNECTIONS\` change the first part;
 \`node bench/search.js sqlite,postgres,mysql\` runs the search part alone (\`BENCH_SEARCH_SIZES\`,
 \`BENCH_SEARCH_SECONDS\`, \`BENCH_SEARCH_DATABASES\` for \`npm run bench\`).
