@@ -198,20 +198,14 @@ export const searchTable = (strapi: Core.Strapi) => {
           await trx.raw(`DROP INDEX IF EXISTS ${GRAMS_INDEX}`);
           await trx.raw(`DROP INDEX IF EXISTS ${FOLDED_INDEX}`);
         }
-        let t = Date.now();
         for await (const page of pages(trx)) await insert(trx, page);
-        if (process.env.IMBACHAT_TIMING) console.log('load', Date.now() - t);
-        t = Date.now();
         if (client() === 'postgres') {
           // For this transaction only: room to sort the index in memory.
           await trx.raw("SET LOCAL maintenance_work_mem = '256MB'");
           for (const statement of ddl.postgres.filter((sql) => sql.startsWith('CREATE INDEX'))) await trx.raw(statement);
         }
-        if (process.env.IMBACHAT_TIMING) console.log('index', Date.now() - t);
       });
-      let t = Date.now();
       if (client() === 'postgres') await knex().raw(`ANALYZE ${SEARCH_TABLE}`);
-      if (process.env.IMBACHAT_TIMING) console.log('analyze', Date.now() - t);
     },
 
     /** How many users the index holds (each indexed user has exactly one username row). */
