@@ -2,7 +2,7 @@
  * The shapes the plugin's routes answer, shared by the server that makes them, the admin page
  * and the browser client that read them.
  */
-import type { SecretKey, SettingKey, Settings } from './settings';
+import type { ChatPermissions, ChatRole, SecretKey, SettingKey, Settings } from './settings';
 
 /** GET /api/imbachat/widget: for visitors who are not logged in. */
 export interface WidgetInfo {
@@ -43,10 +43,44 @@ export interface UserFieldChoice {
   type: string;
 }
 
+/** The attributes of the user model each field setting may name. */
+export interface UserFieldChoices {
+  nameField: UserFieldChoice[];
+  avatarField: UserFieldChoice[];
+  badgeField: UserFieldChoice[];
+  lastLoginField: UserFieldChoice[];
+}
+
+/** A users-permissions role as the Roles section lists it (read from Strapi on every request). */
+export interface SiteRole {
+  type: string;
+  name: string;
+  description: string;
+}
+
 /** GET and PUT /imbachat/settings. */
 export interface SettingsResponse {
   data: PublicSettings;
-  meta: { endpoints: Endpoints; userFields: { nameField: UserFieldChoice[]; avatarField: UserFieldChoice[] } };
+  meta: { endpoints: Endpoints; userFields: UserFieldChoices; roles: SiteRole[] };
+}
+
+/** A user as ImbaChat's chat server reads it (users by id, search). */
+export interface ChatUser {
+  user_id: number;
+  name: string;
+  avatar_url?: string;
+  profile_url?: string;
+  email?: string;
+  user_mail?: string;
+  /** With `chatRoles`. */
+  chat_role?: ChatRole;
+  permissions?: ChatPermissions;
+  /** With `badgeField`, when the user has a value. */
+  badge?: string | number;
+  /** Unix seconds: with `lastLoginField` or `trackLastSeen`, when known. */
+  lastlogin?: number;
+  /** Whatever the site's `extendUsers` hook adds. */
+  [extra: string]: unknown;
 }
 
 /** POST /imbachat/settings/test. */

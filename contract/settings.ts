@@ -30,7 +30,7 @@ export interface SettingProblem {
 type Verdict = [rule: string, message: string] | null;
 
 interface Rule<T> {
-  kind: 'text' | 'integer' | 'boolean';
+  kind: 'text' | 'integer' | 'boolean' | 'object';
   default: T;
   check(value: T, audience: Audience): Verdict;
 }
@@ -60,6 +60,87 @@ export const isImbaChatScriptUrl = (value: string): boolean => {
 const ATTRIBUTE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const attribute = (value: string): Verdict =>
   value === '' || ATTRIBUTE_NAME.test(value) ? null : ['attribute', 'must be an attribute name of the user model'];
+
+/** The ten permissions ImbaChat reads from a user object (the reference's keys), in the order shown. */
+export const CHAT_PERMISSIONS = [
+  'send_message',
+  'send_sketchboard',
+  'send_files',
+  'send_geo',
+  'audio_calls',
+  'video_calls',
+  'audio_message',
+  'video_message',
+  'audio_message_enable',
+  'available_chat',
+] as const;
+export type ChatPermission = (typeof CHAT_PERMISSIONS)[number];
+export type ChatPermissions = Record<ChatPermission, boolean>;
+
+export const CHAT_ROLES = ['user', 'admin'] as const;
+export type ChatRole = (typeof CHAT_ROLES)[number];
+
+/**
+ * What one users-permissions role is in the chat. Either part may be left out: `chat_role` is then
+ * `user`, a permission left out is granted (the reference's default).
+ */
+export interface RoleRule {
+  chat_role?: ChatRole;
+  permissions?: Partial<ChatPermissions>;
+}
+/** users-permissions role `type` → its rule. */
+export type RoleMap = Record<string, RoleRule>;
+
+/** A role's type as users-permissions makes it (`authenticated`, `moderator`, `free_tier`). */
+const ROLE_TYPE = /^[A-Za-z0-9_.-]{1,100}$/;
+/** Keys that would read Object.prototype's members, were a map ever indexed carelessly. */
+const RESERVED_ROLE_TYPES = new Set(['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf']);
+export const MAX_MAPPED_ROLES = 200;
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+const checkRoleMap = (map: RoleMap): Verdict => {
+  const entries = Object.entries(map);
+  if (entries.length > MAX_MAPPED_ROLES) return ['role-map', `may map at most ${MAX_MAPPED_ROLES} roles`];
+  for (const [type, rule] of entries) {
+    if (!ROLE_TYPE.test(type) || RESERVED_ROLE_TYPES.has(type)) {
+      return ['role-map', `has a key that is not a role type (letters, digits, ".", "_" and "-", at most 100)`];
+    }
+    if (!isPlainObject(rule)) return ['role-map', `maps each role type to {chat_role, permissions}`];
+    for (const key of Object.keys(rule)) {
+      if (key !== 'chat_role' && key !== 'permissions') return ['role-map', `maps each role type to {chat_role, permissions} and nothing else`];
+    }
+    if (rule.chat_role !== undefined && !(CHAT_ROLES as readonly unknown[]).includes(rule.chat_role)) {
+      return ['role-map', `gives each role a chat_role of ${CHAT_ROLES.join(' or ')}`];
+    }
+    if (rule.permissions !== undefined) {
+      if (!isPlainObject(rule.permissions)) return ['role-map', `gives each role its permissions as an object of true/false`];
+      for (const [name, allowed] of Object.entries(rule.permissions)) {
+        if (!(CHAT_PERMISSIONS as readonly string[]).includes(name)) {
+          return ['role-map', `knows only the permissions ${CHAT_PERMISSIONS.join(', ')}`];
+        }
+        if (typeof allowed !== 'boolean') return ['role-map', `gives each permission true or false`];
+      }
+    }
+  }
+  return null;
+};
+
+/** Every permission granted: what a role missing from the map gets. */
+export const ALL_PERMISSIONS: Readonly<ChatPermissions> = Object.freeze(
+  Object.fromEntries(CHAT_PERMISSIONS.map((name) => [name, true])) as ChatPermissions
+);
+/** Every permission refused: what a blocked user gets. */
+export const NO_PERMISSIONS: Readonly<ChatPermissions> = Object.freeze(
+  Object.fromEntries(CHAT_PERMISSIONS.map((name) => [name, false])) as ChatPermissions
+);
+
+/** A role's chat role and all ten permissions, by the map (a role it does not name: `user`, all granted). */
+export const chatIdentityOf = (map: RoleMap, roleType: string | null | undefined): { chat_role: ChatRole; permissions: ChatPermissions } => {
+  const rule = roleType && Object.prototype.hasOwnProperty.call(map, roleType) ? map[roleType] : undefined;
+  return { chat_role: rule?.chat_role ?? 'user', permissions: { ...ALL_PERMISSIONS, ...rule?.permissions } };
+};
 
 export const SETTING_RULES = {
   widgetId: text('', 100, (value) =>
@@ -109,6 +190,11 @@ export const SETTING_RULES = {
   idSeparator: text(',', 5, (value) =>
     value === '' ? ['separator', 'cannot be empty'] : /[0-9]/.test(value) ? ['separator', 'cannot contain digits'] : null
   ),
+  chatRoles: { kind: 'boolean', default: false, check: () => null } as Rule<boolean>,
+  roleMap: { kind: 'object', default: Object.freeze({}), check: checkRoleMap } as Rule<RoleMap>,
+  badgeField: text('', 100, attribute),
+  lastLoginField: text('', 100, attribute),
+  trackLastSeen: { kind: 'boolean', default: false, check: () => null } as Rule<boolean>,
 };
 
 type RuleValue<R> = R extends Rule<infer T> ? T : never;
@@ -128,7 +214,12 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze(
 export const isSettingKey = (key: string): key is SettingKey => Object.prototype.hasOwnProperty.call(SETTING_RULES, key);
 export const isSecretKey = (key: string): key is SecretKey => (SECRET_KEYS as readonly string[]).includes(key);
 
-const TYPE_MESSAGES = { text: 'must be a string', integer: 'must be a whole number', boolean: 'must be true or false' };
+const TYPE_MESSAGES = {
+  text: 'must be a string',
+  integer: 'must be a whole number',
+  boolean: 'must be true or false',
+  object: 'must be an object',
+};
 
 const problem = (key: SettingKey, [rule, message]: [string, string]): SettingProblem => ({ key, rule, message: `${key} ${message}` });
 
@@ -136,7 +227,13 @@ const problem = (key: SettingKey, [rule, message]: [string, string]): SettingPro
 export const checkSetting = (key: SettingKey, value: unknown, audience: Audience = 'admin'): SettingProblem | null => {
   const rule = SETTING_RULES[key] as Rule<unknown>;
   const typeOk =
-    rule.kind === 'text' ? typeof value === 'string' : rule.kind === 'boolean' ? typeof value === 'boolean' : Number.isSafeInteger(value);
+    rule.kind === 'text'
+      ? typeof value === 'string'
+      : rule.kind === 'boolean'
+        ? typeof value === 'boolean'
+        : rule.kind === 'object'
+          ? isPlainObject(value)
+          : Number.isSafeInteger(value);
   if (!typeOk) return problem(key, ['type', TYPE_MESSAGES[rule.kind]]);
   const verdict = rule.check(value, audience);
   return verdict ? problem(key, verdict) : null;
@@ -147,6 +244,15 @@ export const castConfigValue = (key: SettingKey, value: unknown): unknown => {
   const { kind } = SETTING_RULES[key];
   if (kind === 'text') return typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
   if (kind === 'integer') return typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+  if (kind === 'object') {
+    if (typeof value !== 'string') return value;
+    // From an env var: JSON.
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  }
   if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
   return value;
 };

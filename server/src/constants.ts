@@ -1,5 +1,6 @@
 export const PLUGIN_ID = 'imbachat';
 export const USER_UID = 'plugin::users-permissions.user';
+export const ROLE_UID = 'plugin::users-permissions.role';
 
 /** The ImbaChat API version our chat-server routes speak. */
 export const API_VERSION = 1;

@@ -56,6 +56,11 @@ describe('GET /imbachat/settings', () => {
       shareEmail: false,
       searchMode: 'contains',
       idSeparator: ',',
+      chatRoles: false,
+      roleMap: {},
+      badgeField: '',
+      lastLoginField: '',
+      trackLastSeen: false,
       apiPasswordSet: false,
       secretKeySet: false,
       unreadableSecrets: [],
@@ -77,6 +82,12 @@ describe('GET /imbachat/settings', () => {
     expect(names(res.body.meta.userFields.nameField)).not.toContain('password');
     expect(names(res.body.meta.userFields.nameField)).not.toContain('email');
     expect(names(res.body.meta.userFields.avatarField)).toContain('avatar');
+    expect(names(res.body.meta.userFields.badgeField)).toEqual(expect.arrayContaining(['username', 'badge', 'plan', 'level']));
+    expect(names(res.body.meta.userFields.badgeField)).not.toContain('lastVisit');
+    expect(names(res.body.meta.userFields.lastLoginField).sort()).toEqual(['lastActive', 'lastVisit', 'memberSince', 'updatedAt']);
+    // users-permissions' roles as Strapi has them; `public` is no logged-in user's role.
+    expect(res.body.meta.roles).toContainEqual({ type: 'authenticated', name: 'Authenticated', description: expect.any(String) });
+    expect(res.body.meta.roles.map((role: { type: string }) => role.type)).not.toContain('public');
   });
 
   it('answers 401 without an admin token', async () => {

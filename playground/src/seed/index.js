@@ -6,8 +6,17 @@ const path = require('path');
 const ADMIN = { email: 'admin@example.com', password: 'Imbachat-admin-1', firstname: 'Ada', lastname: 'Admin' };
 const USER_PASSWORD = 'Imbachat-user-1';
 const SITE_USERS = [
-  { username: 'alice', email: 'alice@example.com', displayName: 'Alice Liddell', avatar: 'alice.png' },
-  { username: 'bob', email: 'bob@example.com', displayName: 'Bob Builder' },
+  {
+    username: 'alice',
+    email: 'alice@example.com',
+    displayName: 'Alice Liddell',
+    avatar: 'alice.png',
+    badge: 'Founder',
+    plan: 'pro',
+    level: 7,
+    lastVisit: '2026-11-20T10:00:00.000Z',
+  },
+  { username: 'bob', email: 'bob@example.com', displayName: 'Bob Builder', role: 'moderator', plan: 'free' },
   { username: 'carol', email: 'carol@example.com' },
   { username: 'mallory', email: 'mallory@example.com', displayName: 'Mallory (blocked)', blocked: true },
 ];
@@ -41,20 +50,25 @@ const seedAdmin = async (strapi) => {
 };
 
 const seedSiteUsers = async (strapi) => {
-  const role = await strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } });
+  const roles = strapi.db.query('plugin::users-permissions.role');
+  const role = await roles.findOne({ where: { type: 'authenticated' } });
+  // A second role, so the Roles section of Settings → ImbaChat has something to map (bob holds it).
+  const moderator =
+    (await roles.findOne({ where: { type: 'moderator' } })) ??
+    (await roles.create({ data: { name: 'Moderator', description: 'Keeps the chat friendly', type: 'moderator' } }));
   // The demo page lists the site's users for its "Write message" buttons (playground only).
   await strapi.db
     .query('plugin::users-permissions.permission')
     .create({ data: { action: 'plugin::users-permissions.user.find', role: role.id } });
   const users = strapi.plugin('users-permissions').service('user');
-  for (const { avatar, ...user } of SITE_USERS) {
+  for (const { avatar, role: roleType, ...user } of SITE_USERS) {
     await users.add({
       ...user,
       password: USER_PASSWORD,
       provider: 'local',
       confirmed: true,
       blocked: user.blocked === true,
-      role: role.id,
+      role: roleType === 'moderator' ? moderator.id : role.id,
       avatar: avatar ? await uploadAvatar(strapi, avatar) : undefined,
     });
   }
@@ -87,7 +101,7 @@ const welcomeLines = ({ base, apiLogin, apiPassword }) => {
     `  Chat demo page    ${base}/chat-demo/`,
     `  Admin panel       ${base}/admin`,
     `  Admin login       ${ADMIN.email} / ${ADMIN.password}`,
-    `  Site users        ${SITE_USERS.map((u) => u.username).join(', ')} (password ${USER_PASSWORD}; mallory is blocked)`,
+    `  Site users        ${SITE_USERS.map((u) => u.username).join(', ')} (password ${USER_PASSWORD}; bob is a moderator, mallory is blocked)`,
     `  Users info URL    ${api}/v1/users`,
     `  Search URL        ${api}/v1/search`,
     `  Login check URL   ${api}/v1/auth_users`,

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
+import { siteRoles } from '../repositories/site-roles';
 import { getService } from '../utils/get-service';
 import { pluginEndpoints, publicBaseUrl, selfBaseUrl } from '../utils/public-url';
 import { bodyObject, optionalString } from '../utils/request-input';
@@ -13,6 +14,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       meta: {
         endpoints: pluginEndpoints(strapi, publicBaseUrl(strapi, ctx.origin)),
         userFields: getService(strapi, 'userFields').choices(),
+        roles: await siteRoles(strapi).list(),
       },
     };
   };

@@ -9,11 +9,19 @@ type Attribute = { type: string; private?: boolean; multiple?: boolean };
 const PRIVATE_FIELDS = new Set(['password', 'resetPasswordToken', 'confirmationToken', 'provider', 'email']);
 const NAME_TYPES = new Set(['string', 'text', 'uid', 'enumeration']);
 const AVATAR_URL_TYPES = new Set(['string', 'text']);
+const BADGE_TYPES = new Set(['string', 'text', 'uid', 'enumeration', 'integer', 'biginteger', 'decimal', 'float']);
+const LAST_LOGIN_TYPES = new Set(['date', 'datetime', 'timestamp']);
+/** Strapi's own timestamps that never say when someone was last around. */
+const NOT_LOGIN_TIMES = new Set(['createdAt', 'publishedAt']);
 
 export interface UserFieldPlan {
   /** Attribute read as the user's `name`; `username` when the setting is unusable. */
   name: string;
   avatar: { field: string; kind: 'media' | 'url' } | null;
+  /** Attribute sent as `badge`, when set and usable. */
+  badge: string | null;
+  /** Attribute sent as `lastlogin` (unix seconds), when set and usable. */
+  lastLogin: string | null;
 }
 
 export interface UserFieldChoice {
@@ -29,10 +37,16 @@ const userFieldsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const attributes = () => strapi.getModel(USER_UID).attributes as Record<string, Attribute>;
   const isPublic = (name: string, attribute: Attribute) => !PRIVATE_FIELDS.has(name) && attribute.private !== true;
 
-  const nameChoices = (): UserFieldChoice[] =>
+  const isChoice = (types: Set<string>, name: string) => {
+    const attribute = attributes()[name];
+    if (types === LAST_LOGIN_TYPES && NOT_LOGIN_TIMES.has(name)) return false;
+    return attribute !== undefined && isPublic(name, attribute) && types.has(attribute.type);
+  };
+  const choicesOf = (types: Set<string>): UserFieldChoice[] =>
     Object.entries(attributes())
-      .filter(([name, a]) => isPublic(name, a) && NAME_TYPES.has(a.type))
+      .filter(([name]) => isChoice(types, name))
       .map(([name, a]) => ({ name, type: a.type }));
+  const nameChoices = () => choicesOf(NAME_TYPES);
 
   const avatarKind = (name: string): 'media' | 'url' | null => {
     const attribute = attributes()[name];
@@ -57,13 +71,18 @@ const userFieldsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     choices() {
-      return { nameField: nameChoices(), avatarField: avatarChoices() };
+      return {
+        nameField: nameChoices(),
+        avatarField: avatarChoices(),
+        badgeField: choicesOf(BADGE_TYPES),
+        lastLoginField: choicesOf(LAST_LOGIN_TYPES),
+      };
     },
 
-    /** Throws a ValidationError when nameField or avatarField names no usable attribute. */
-    assertUsable(update: Pick<SettingsUpdate, 'nameField' | 'avatarField'>) {
+    /** Throws a ValidationError when a field setting names no usable attribute of the user model. */
+    assertUsable(update: Pick<SettingsUpdate, 'nameField' | 'avatarField' | 'badgeField' | 'lastLoginField'>) {
       const problems: { path: string[]; message: string; name: string }[] = [];
-      const { nameField, avatarField } = update;
+      const { nameField, avatarField, badgeField, lastLoginField } = update;
       if (nameField && !nameChoices().some((choice) => choice.name === nameField)) {
         problems.push({
           path: ['nameField'],
@@ -78,13 +97,27 @@ const userFieldsService = ({ strapi }: { strapi: Core.Strapi }) => {
           name: 'ValidationError',
         });
       }
+      if (badgeField && !isChoice(BADGE_TYPES, badgeField)) {
+        problems.push({
+          path: ['badgeField'],
+          message: `badgeField: "${badgeField}" is not a public text, number or enumeration attribute of the user model`,
+          name: 'ValidationError',
+        });
+      }
+      if (lastLoginField && !isChoice(LAST_LOGIN_TYPES, lastLoginField)) {
+        problems.push({
+          path: ['lastLoginField'],
+          message: `lastLoginField: "${lastLoginField}" is not a public date, datetime or timestamp attribute of the user model`,
+          name: 'ValidationError',
+        });
+      }
       if (problems.length > 0) {
         throw new errors.ValidationError(problems.map((p) => p.message).join('; '), { errors: problems });
       }
     },
 
     /** Resolves the settings to attributes, falling back (with one warning) when the schema changed. */
-    plan(settings: Pick<Settings, 'nameField' | 'avatarField'>): UserFieldPlan {
+    plan(settings: Pick<Settings, 'nameField' | 'avatarField' | 'badgeField' | 'lastLoginField'>): UserFieldPlan {
       let plan = plans.get(settings);
       if (!plan) {
         plan = this.resolve(settings);
@@ -93,7 +126,7 @@ const userFieldsService = ({ strapi }: { strapi: Core.Strapi }) => {
       return plan;
     },
 
-    resolve(settings: Pick<Settings, 'nameField' | 'avatarField'>): UserFieldPlan {
+    resolve(settings: Pick<Settings, 'nameField' | 'avatarField' | 'badgeField' | 'lastLoginField'>): UserFieldPlan {
       let name = settings.nameField;
       if (name !== 'username' && !nameChoices().some((choice) => choice.name === name)) {
         warnOnce(`nameField "${name}" is no longer a public text attribute of the user model; using username`);
@@ -105,7 +138,19 @@ const userFieldsService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (kind) avatar = { field: settings.avatarField, kind };
         else warnOnce(`avatarField "${settings.avatarField}" is no longer a media or URL attribute; avatars are left out`);
       }
-      return { name, avatar };
+      const optional = (key: 'badgeField' | 'lastLoginField', types: Set<string>, what: string) => {
+        const field = settings[key];
+        if (!field) return null;
+        if (isChoice(types, field)) return field;
+        warnOnce(`${key} "${field}" is no longer a ${what} attribute of the user model; it is left out`);
+        return null;
+      };
+      return {
+        name,
+        avatar,
+        badge: optional('badgeField', BADGE_TYPES, 'public text, number or enumeration'),
+        lastLogin: optional('lastLoginField', LAST_LOGIN_TYPES, 'public date, datetime or timestamp'),
+      };
     },
   };
 };
