@@ -46,6 +46,8 @@ const INSERT_BATCH = 500;
 const ARRAY_BATCH = 10_000;
 /** Pairs of a long term looked up before MariaDB reads its table for it. */
 const MAX_PAIRS_CHECKED = 16;
+/** Rows PostgreSQL reads in id order before it asks its trigram index (see find). */
+const PG_EARLY_ROWS = 4000;
 /** Rows a PostgreSQL trigram lookup may fetch before the term counts as common (see find). */
 const PG_CANDIDATES = 2000;
 /** Never part of a folded key (control characters are dropped), so it can join trigrams into one value. */
@@ -259,10 +261,18 @@ export const searchTable = (strapi: Core.Strapi) => {
           [match, ...checkTerm, rows]
         );
       }
-      // PostgreSQL takes a term's trigrams as independent, so it thinks a common name fragment rare and
-      // would fetch every row that has it to sort them. So: at most PG_CANDIDATES rows from the GIN
-      // index, unordered (all of them when the term is rare); when there are that many, the term is
-      // common and the table read in id order meets `rows` matches soon.
+      // PostgreSQL takes a term's trigrams as independent, so it thinks a common name fragment rare,
+      // and its GIN index answers only unordered: asked for a fragment thousands of keys hold, it
+      // reads them all. A common fragment is met within the first rows in id order, so those are
+      // read first (PG_EARLY_ROWS, about a millisecond); only a rarer term asks the index, which then
+      // has few rows to give (at most PG_CANDIDATES are fetched; past that the term is common after
+      // all, and the table read on in id order meets `rows` matches soon).
+      const early = await ids(
+        db,
+        `SELECT id FROM (SELECT id, folded FROM ${SEARCH_TABLE} ORDER BY id LIMIT ${PG_EARLY_ROWS}) s WHERE ${contains}${fields} ORDER BY id LIMIT ?`,
+        [term, rows]
+      );
+      if (early.length === rows) return early;
       const found = await ids(db, `SELECT id FROM ${SEARCH_TABLE} WHERE grams @> ?::text[]${check}${fields} LIMIT ${PG_CANDIDATES}`, [
         lookup.grams,
         ...checkTerm,
