@@ -42,11 +42,30 @@ const seedUsers = async (strapi, count) => {
       provider: 'local',
       confirmed: true,
       blocked: false,
+      // What the chat-identity settings read: a badge and a last visit.
+      plan: n % 2 ? 'pro' : 'free',
+      lastVisit: new Date(Date.UTC(2026, 0, 1) + n * 60_000),
     });
   }
   for (let i = 0; i < rows.length; i += 500) {
     await strapi.db.query(USER_UID).createMany({ data: rows.slice(i, i + 500) });
   }
+  // Each user a role, every third a moderator (createMany writes no relations): the link table as a site has it.
+  const meta = strapi.db.metadata.get(USER_UID);
+  const link = meta.attributes.role.joinTable;
+  const roles = strapi.db.query('plugin::users-permissions.role');
+  const authenticated = await roles.findOne({ where: { type: 'authenticated' } });
+  const moderator =
+    (await roles.findOne({ where: { type: 'moderator' } })) ?? (await roles.create({ data: { name: 'Moderator', type: 'moderator' } }));
+  const knex = strapi.db.connection;
+  const unlinked = await knex(meta.tableName)
+    .select('id')
+    .whereNotIn('id', knex(link.name).select(link.joinColumn.name));
+  const links = unlinked.map(({ id }) => ({
+    [link.joinColumn.name]: id,
+    [link.inverseJoinColumn.name]: id % 3 === 0 ? moderator.id : authenticated.id,
+  }));
+  for (let i = 0; i < links.length; i += 500) await knex(link.name).insert(links.slice(i, i + 500));
   seeded += count;
   return { seeded, ms: Date.now() - started };
 };

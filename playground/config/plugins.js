@@ -17,6 +17,8 @@ module.exports = ({ env }) => ({
       avatarField: env('IMBACHAT_AVATAR_FIELD'),
       // The chat server's own address belongs here, so no one can lock it out.
       throttle: { trustedIps: env.array('IMBACHAT_TRUSTED_IPS', []) },
+      // The guide's `profiles` map, added to every user object by the site's own hook.
+      extendUsers: env.bool('IMBACHAT_PROFILES_HOOK', false) ? require('../src/extend-users') : undefined,
     },
   },
   'users-permissions': {

@@ -5,6 +5,7 @@ import { getService } from './utils/get-service';
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(ACTION_DEFINITIONS);
   await getService(strapi, 'throttle').prepare();
+  await getService(strapi, 'lastSeen').prepare();
 
   const settings = getService(strapi, 'settings');
   await settings.checkStoredSecrets();
@@ -13,9 +14,13 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   const locked = await settings.get();
   const lockedKeys = settings.lockedKeys();
   try {
+    const fromConfig = <Key extends 'nameField' | 'avatarField' | 'badgeField' | 'lastLoginField'>(key: Key) =>
+      lockedKeys.includes(key) ? locked[key] : undefined;
     getService(strapi, 'userFields').assertUsable({
-      nameField: lockedKeys.includes('nameField') ? locked.nameField : undefined,
-      avatarField: lockedKeys.includes('avatarField') ? locked.avatarField : undefined,
+      nameField: fromConfig('nameField'),
+      avatarField: fromConfig('avatarField'),
+      badgeField: fromConfig('badgeField'),
+      lastLoginField: fromConfig('lastLoginField'),
     });
   } catch (error) {
     throw new Error(`[imbachat] config/plugins: imbachat.config.${(error as Error).message}`);

@@ -23,6 +23,7 @@ const MANAGED_ENV = [
   'PROXY_KOA',
   'PROXY_MAX_IPS',
   'PUBLIC_URL',
+  'IMBACHAT_PROFILES_HOOK',
 ];
 
 export interface TestApp {

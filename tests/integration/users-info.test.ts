@@ -69,9 +69,11 @@ describe('GET /api/imbachat/v1/users/:ids', () => {
     expect((await get('/api/imbachat/v1/users/99999999999')).body).toEqual([]);
   });
 
-  it('leaves a blocked user out', async () => {
+  it('answers a blocked user too: the chat draws conversations that already exist', async () => {
     const res = await get(`/api/imbachat/v1/users/${blocked.id},${alice.id}`);
-    expect(idsOf(res.body)).toEqual([alice.id]);
+    expect(idsOf(res.body)).toEqual([blocked.id, alice.id]);
+    // Without chatRoles the object is like any other: no permissions are sent.
+    expect(Object.keys(res.body[0]).sort()).toEqual(['name', 'user_id']);
   });
 
   it('uses the configured separator besides the comma', async () => {

@@ -1,4 +1,4 @@
-import { toChatUser, type ChatUserContext } from '../../server/src/utils/chat-user';
+import { toChatUser, unixSeconds, type ChatUserContext } from '../../server/src/utils/chat-user';
 import type { SiteUser } from '../../server/src/repositories/site-users';
 import { DEFAULT_SETTINGS } from '../../contract';
 
@@ -15,6 +15,7 @@ const user: SiteUser & Record<string, unknown> = {
   email: 'alice@site.test',
   name: '  Alice L.  ',
   avatarUrl: '/uploads/a.png',
+  blocked: false,
   password: '$2a$10$hash',
   resetPasswordToken: 'reset',
   confirmationToken: 'confirm',
@@ -29,7 +30,7 @@ describe('toChatUser', () => {
     expect(toChatUser(user, context()).name).toBe('Alice L.');
     expect(toChatUser({ ...user, name: '   ' }, context()).name).toBe('alice');
     expect(toChatUser({ ...user, name: 42 }, context()).name).toBe('alice');
-    expect(toChatUser({ id: 9, username: '', name: null }, context()).name).toBe('User 9');
+    expect(toChatUser({ id: 9, username: '', name: null, blocked: false }, context()).name).toBe('User 9');
   });
 
   it('makes a relative avatar absolute, keeps an absolute one, and leaves out none', () => {
@@ -52,5 +53,75 @@ describe('toChatUser', () => {
     const shared = toChatUser(user, context({ shareEmail: true }));
     expect(shared.email).toBe('alice@site.test');
     expect(shared.user_mail).toBe('alice@site.test');
+  });
+});
+
+describe('toChatUser: chat identity', () => {
+  const all = (value: boolean) => ({
+    send_message: value,
+    send_sketchboard: value,
+    send_files: value,
+    send_geo: value,
+    audio_calls: value,
+    video_calls: value,
+    audio_message: value,
+    video_message: value,
+    audio_message_enable: value,
+    available_chat: value,
+  });
+
+  it('adds chat_role and permissions only with chatRoles', () => {
+    const map = { moderator: { chat_role: 'admin' as const, permissions: { video_calls: false } } };
+    expect(toChatUser({ ...user, roleType: 'moderator' }, context({ roleMap: map }))).not.toHaveProperty('permissions');
+    expect(toChatUser({ ...user, roleType: 'moderator' }, context({ chatRoles: true, roleMap: map }))).toMatchObject({
+      chat_role: 'admin',
+      permissions: { ...all(true), video_calls: false },
+    });
+    // A role the map does not name, none at all, or a name of Object.prototype's: user, all granted.
+    for (const roleType of ['authenticated', null, undefined, 'constructor', '__proto__', 'toString']) {
+      expect(toChatUser({ ...user, roleType }, context({ chatRoles: true, roleMap: map }))).toMatchObject({ chat_role: 'user', permissions: all(true) });
+    }
+  });
+
+  it('gives a blocked user every permission off and no chat admin role', () => {
+    const map = { moderator: { chat_role: 'admin' as const } };
+    expect(toChatUser({ ...user, blocked: true, roleType: 'moderator' }, context({ chatRoles: true, roleMap: map }))).toMatchObject({
+      chat_role: 'user',
+      permissions: all(false),
+    });
+  });
+
+  it('sends a badge as a number or a non-empty text, cut to 100 characters', () => {
+    expect(toChatUser({ ...user, badge: 0 }, context()).badge).toBe(0);
+    expect(toChatUser({ ...user, badge: ' Gold ' }, context()).badge).toBe('Gold');
+    expect(toChatUser({ ...user, badge: '12.50' }, context()).badge).toBe('12.50');
+    expect(toChatUser({ ...user, badge: '😀'.repeat(150) }, context()).badge).toBe('😀'.repeat(100));
+    for (const badge of [null, undefined, '', '   ', Number.NaN, Infinity, { a: 1 }, ['x'], true]) {
+      expect(toChatUser({ ...user, badge }, context())).not.toHaveProperty('badge');
+    }
+  });
+
+  it('sends the later of the last-login field and the last-seen time', () => {
+    expect(toChatUser({ ...user, lastLogin: new Date('2026-01-01T00:00:00Z'), lastSeen: 1700000000 }, context()).lastlogin).toBe(1767225600);
+    expect(toChatUser({ ...user, lastLogin: null, lastSeen: '1700000000' }, context()).lastlogin).toBe(1700000000);
+    expect(toChatUser({ ...user, lastLogin: null, lastSeen: null }, context())).not.toHaveProperty('lastlogin');
+  });
+});
+
+describe('unixSeconds', () => {
+  it.each([
+    [new Date('2026-11-20T10:00:00.000Z'), 1795168800],
+    [1795168800123, 1795168800],
+    [1795168800, 1795168800],
+    ['1795168800123', 1795168800],
+    ['2026-11-20T10:00:00.000Z', 1795168800],
+    ['2026-11-20 10:00:00+00', 1795168800],
+    ['2026-11-20', 1795132800],
+  ])('reads %p', (value, expected) => {
+    expect(unixSeconds(value)).toBe(expected);
+  });
+
+  it.each([[null], [undefined], [''], ['soon'], [new Date('nope')], [0], [-5], [{}]])('refuses %p', (value) => {
+    expect(unixSeconds(value)).toBeUndefined();
   });
 });

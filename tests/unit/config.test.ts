@@ -28,6 +28,25 @@ describe('plugin config validation', () => {
     expect(() => validator({ [key]: value })).toThrow(message);
   });
 
+  it('takes roleMap as an object or as JSON from an env var, and extendUsers as a function', () => {
+    expect(() => validator({ roleMap: { moderator: { chat_role: 'admin' } }, chatRoles: 'true' })).not.toThrow();
+    expect(() => validator({ roleMap: '{"moderator":{"permissions":{"video_calls":false}}}' })).not.toThrow();
+    expect(() => validator({ extendUsers: async (users: unknown[]) => users })).not.toThrow();
+  });
+
+  it.each([
+    ['roleMap', '{not json', /roleMap is invalid: roleMap must be an object/],
+    ['roleMap', { moderator: { chat_role: 'owner' } }, /roleMap is invalid: .*chat_role of user or admin/],
+    ['roleMap', { moderator: { permissions: { fly: true } } }, /roleMap is invalid: .*knows only the permissions send_message/],
+    ['roleMap', { constructor: {} }, /roleMap is invalid: .*not a role type/],
+    ['badgeField', 'two words', /badgeField is invalid/],
+    ['lastLoginField', 'a-b', /lastLoginField is invalid/],
+    ['trackLastSeen', 'sometimes', /trackLastSeen is invalid: .*true or false/],
+    ['extendUsers', 'profiles', /extendUsers is invalid: .*must be a function/],
+  ])('names the bad key %s (roles and identity)', (key, value, message) => {
+    expect(() => validator({ [key]: value })).toThrow(message);
+  });
+
   it('takes any https widget script address: the operator decides', () => {
     expect(() => validator({ widgetScriptUrl: 'https://cdn.example.com/imbachat/{widgetId}.js' })).not.toThrow();
   });

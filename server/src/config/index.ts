@@ -1,5 +1,6 @@
 import { yup } from '@strapi/utils';
 import { isAddressOrRange } from '../utils/client-address';
+import type { ExtendUsers } from '../utils/extend-users';
 import { SETTING_KEYS, castConfigValue, checkSetting, isSettingKey, type Settings } from '../../../contract';
 
 export interface ThrottleRule {
@@ -21,9 +22,11 @@ export interface PluginConfig extends Partial<Settings> {
   };
   /** How long one instance may serve settings it read from the database. */
   settingsCacheMs: number;
+  /** The site's hook over every batch of chat users (README: "Adding to the user objects"). */
+  extendUsers?: ExtendUsers;
 }
 
-const OPERATIONAL_KEYS = ['throttle', 'settingsCacheMs'] as const;
+const OPERATIONAL_KEYS = ['throttle', 'settingsCacheMs', 'extendUsers'] as const;
 
 const throttleRule = yup
   .object({
@@ -50,6 +53,9 @@ const operationalSchemas = {
     })
     .noUnknown(true, '${path} has an unknown key: ${unknown}'),
   settingsCacheMs: yup.number().integer().min(0).max(60_000),
+  extendUsers: yup
+    .mixed()
+    .test('function', '${path} must be a function (users, { strapi, route }) => users', (value) => value === undefined || value === null || typeof value === 'function'),
 };
 
 const defaultConfig: PluginConfig = {

@@ -27,5 +27,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     }
     ctx.set('Cache-Control', 'no-store');
     ctx.body = getService(strapi, 'chatToken').issue(userId, settings);
+    // After the answer is ready; the write itself waits for the next turn of the event loop.
+    if (settings.trackLastSeen) getService(strapi, 'lastSeen').record(userId);
   }),
 });

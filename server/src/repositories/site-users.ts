@@ -1,7 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import { USER_UID } from '../constants';
+import { ROLE_UID, USER_UID } from '../constants';
 import type { UserFieldPlan } from '../services/user-fields';
+import { LAST_SEEN_TABLE } from './last-seen-table';
 
 /** A site user as the plugin reads it: the one shape every route's users arrive in. */
 export interface SiteUser {
@@ -13,6 +14,14 @@ export interface SiteUser {
   name?: unknown;
   /** The avatar's URL as stored: a media file's `url`, or the text of a URL attribute. */
   avatarUrl?: string | null;
+  blocked: boolean;
+  /** The users-permissions role's `type`, when read (`chatRoles`). */
+  roleType?: string | null;
+  /** The values of the badge and last-login fields, whatever their type. */
+  badge?: unknown;
+  lastLogin?: unknown;
+  /** When the user last fetched a chat token (unix seconds), when read (`trackLastSeen`). */
+  lastSeen?: unknown;
 }
 
 /** What the login check needs of an account (the password hash never leaves the server). */
@@ -30,11 +39,20 @@ export interface SiteUserColumns {
   fields: UserFieldPlan;
   email: boolean;
   documentId: boolean;
+  /** The role's type, joined in the same query. */
+  role: boolean;
+  /** The plugin's last-seen time, joined in the same query. */
+  lastSeen: boolean;
 }
 
 interface UserMeta {
   tableName: string;
-  attributes: Record<string, { columnName?: string }>;
+  attributes: Record<string, { columnName?: string; joinTable?: LinkTable }>;
+}
+interface LinkTable {
+  name: string;
+  joinColumn: { name: string };
+  inverseJoinColumn: { name: string };
 }
 interface MorphJoinTable {
   name: string;
@@ -49,6 +67,13 @@ type SqlitePool = {
   releaseConnection(connection: SqliteConnection): Promise<void>;
   emit(event: 'query', data: object): void;
 };
+
+/**
+ * Whether a `blocked` column's value means blocked: SQLite and MySQL answer 0/1, PostgreSQL a
+ * boolean, and rows created without it hold NULL (not blocked). The one rule for it in JavaScript;
+ * `notBlocked` below is the same rule in SQL.
+ */
+export const isBlocked = (value: unknown): boolean => value === true || value === 1 || value === '1';
 
 /** Stands for the value a statement compiled once takes at each run (the ids, the id). */
 const VALUE = Symbol('value') as unknown as Knex.Value;
@@ -79,20 +104,58 @@ export const siteUsers = (strapi: Core.Strapi) => {
     return where.whereIn(idColumn, ids as number[]);
   };
 
-  const selected = ({ fields, email, documentId }: SiteUserColumns) => {
-    const columns: Partial<Record<keyof SiteUser, string>> = { id: column('id'), username: column('username'), name: column(fields.name) };
-    if (email) columns.email = column('email');
-    if (documentId) columns.documentId = column('documentId');
-    if (fields.avatar?.kind === 'url') columns.avatarUrl = column(fields.avatar.field);
+  /** The users table is `u` in a read of users, so joined tables cannot make a column ambiguous. */
+  const selected = ({ fields, email, documentId, role, lastSeen }: SiteUserColumns) => {
+    const u = (attribute: string) => `u.${column(attribute)}`;
+    const columns: Partial<Record<keyof SiteUser, string>> = {
+      id: u('id'),
+      username: u('username'),
+      name: u(fields.name),
+      blocked: u('blocked'),
+    };
+    if (email) columns.email = u('email');
+    if (documentId) columns.documentId = u('documentId');
+    if (fields.avatar?.kind === 'url') columns.avatarUrl = u(fields.avatar.field);
+    if (fields.badge) columns.badge = u(fields.badge);
+    if (fields.lastLogin) columns.lastLogin = u(fields.lastLogin);
+    if (role) columns.roleType = `r.${roleColumn('type')}`;
+    if (lastSeen) columns.lastSeen = 'ls.seen_at';
     return columns;
   };
-  const select = (columns: SiteUserColumns) => knex()(meta().tableName).select(selected(columns));
+  const roleColumn = (attribute: string) =>
+    (strapi.db.metadata.get(ROLE_UID) as unknown as UserMeta).attributes[attribute]?.columnName ?? attribute;
+  const select = (columns: SiteUserColumns) => {
+    const query = knex()(`${meta().tableName} as u`).select(selected(columns));
+    if (columns.role) {
+      // users-permissions links a user to one role through its link table: left joins keep users without one.
+      const link = meta().attributes.role?.joinTable as LinkTable;
+      const roles = (strapi.db.metadata.get(ROLE_UID) as unknown as UserMeta).tableName;
+      query
+        .leftJoin(`${link.name} as rl`, `rl.${link.joinColumn.name}`, `u.${column('id')}`)
+        .leftJoin(`${roles} as r`, `r.${roleColumn('id')}`, `rl.${link.inverseJoinColumn.name}`);
+    }
+    if (columns.lastSeen) query.leftJoin(`${LAST_SEEN_TABLE} as ls`, 'ls.user_id', `u.${column('id')}`);
+    return query;
+  };
 
   /** A row's values, in the order selected, as the one SiteUser shape every route's users arrive in. */
   const siteUser = (keys: (keyof SiteUser)[], values: unknown[]): SiteUser => {
-    const user: SiteUser = { id: 0, username: '', documentId: undefined, email: undefined, name: undefined, avatarUrl: undefined };
+    const user: SiteUser = {
+      id: 0,
+      username: '',
+      documentId: undefined,
+      email: undefined,
+      name: undefined,
+      avatarUrl: undefined,
+      blocked: false,
+      roleType: undefined,
+      badge: undefined,
+      lastLogin: undefined,
+      lastSeen: undefined,
+    };
     for (let i = 0; i < keys.length; i += 1) (user as unknown as Record<string, unknown>)[keys[i]] = values[i];
     user.id = Number(user.id);
+    user.blocked = isBlocked(user.blocked);
     return user;
   };
 
@@ -178,19 +241,16 @@ export const siteUsers = (strapi: Core.Strapi) => {
   };
 
   return {
-    /** These users, if they are not blocked, in no particular order. */
+    /** These users, blocked or not (`blocked` says), in no particular order. */
     async byIds(ids: number[], columns: SiteUserColumns): Promise<SiteUser[]> {
-      const byIdsQuery = (list: number[] | Knex.Value) =>
-        select(columns)
-          .where((where) => idIn(where, list, column('id')))
-          .andWhere(notBlocked);
+      const byIdsQuery = (list: number[] | Knex.Value) => select(columns).where((where) => idIn(where, list, `u.${column('id')}`));
       // MySQL takes the ids as one placeholder each, so its statement's text depends on their number.
       const keys = Object.keys(selected(columns)) as (keyof SiteUser)[];
       if (client() === 'mysql') {
         const rows = (await byIdsQuery(ids)) as Record<string, unknown>[];
         return finish(rows.map((row) => siteUser(keys, Object.values(row))), columns);
       }
-      const shape = JSON.stringify(['byIds', columns.fields.name, columns.fields.avatar, columns.email, columns.documentId]);
+      const shape = JSON.stringify(['byIds', columns]);
       const rows = await runCompiled(shape, () => byIdsQuery(VALUE), client() === 'sqlite' ? JSON.stringify(ids) : ids);
       return finish(rows.map((row) => siteUser(keys, row)), columns);
     },
@@ -211,6 +271,12 @@ export const siteUsers = (strapi: Core.Strapi) => {
         .first()) as (Omit<LocalAccount, 'blocked' | 'confirmed'> & { blocked: unknown; confirmed: unknown }) | undefined;
       // SQLite and MySQL answer booleans as 0/1.
       return row ? { ...row, id: Number(row.id), blocked: Boolean(row.blocked), confirmed: Boolean(row.confirmed) } : null;
+    },
+
+    /** How many users are not blocked. */
+    async notBlockedCount(): Promise<number> {
+      const [{ count }] = await knex()(meta().tableName).where(notBlocked).count({ count: '*' });
+      return Number(count);
     },
 
     /** Whether the user exists, is blocked, is confirmed: what an access token's holder is judged by. */

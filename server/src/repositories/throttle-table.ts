@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
+import { ensureOwnTable } from './own-table';
 import type { FailureWindow } from '../utils/failure-windows';
 
 /** The plugin's own table (README: "What the plugin adds to your database"). Strapi leaves tables it never created alone. */
@@ -18,18 +19,12 @@ export const throttleTable = (strapi: Core.Strapi) => {
 
   return {
     /** Creates the table when it is missing; safe when several instances start at once. */
-    async ensure() {
-      if (await knex().schema.hasTable(THROTTLE_TABLE)) return;
-      try {
-        await knex().schema.createTable(THROTTLE_TABLE, (table) => {
-          table.string('id', 64).primary();
-          table.integer('failures').notNullable();
-          table.bigInteger('reset_at').notNullable();
-        });
-      } catch (error) {
-        if (!(await knex().schema.hasTable(THROTTLE_TABLE))) throw error;
-      }
-    },
+    ensure: () =>
+      ensureOwnTable(knex(), THROTTLE_TABLE, (table) => {
+        table.string('id', 64).primary();
+        table.integer('failures').notNullable();
+        table.bigInteger('reset_at').notNullable();
+      }),
 
     /** One more failure, atomically: a new window when the old one ended. Answers the count now. */
     async increment(bucket: string, key: string, windowMs: number, now: number): Promise<FailureWindow> {

@@ -6,5 +6,6 @@ import chatToken from './chat-token';
 import throttle from './throttle';
 import apiTest from './api-test';
 import searchIndex from './search-index';
+import lastSeen from './last-seen';
 
-export default { settings, userFields, users, siteAuth, chatToken, throttle, apiTest, searchIndex };
+export default { settings, userFields, users, siteAuth, chatToken, throttle, apiTest, searchIndex, lastSeen };

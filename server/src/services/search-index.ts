@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { SearchMode, Settings } from '../../../contract';
 import { USER_UID } from '../constants';
 import { SearchField, rowId, searchTable, userOf, type SearchRow } from '../repositories/search-table';
+import { isBlocked, siteUsers } from '../repositories/site-users';
 import { getService } from '../utils/get-service';
 import { fold } from '../utils/search-keys';
 
@@ -52,7 +53,7 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const rowsOf = (users: IndexedUser[], nameField: string): SearchRow[] =>
     users.flatMap((user) => {
-      if (user.blocked === true || user.blocked === 1 || user.blocked === '1') return [];
+      if (isBlocked(user.blocked)) return [];
       const id = Number(user.id);
       const rows: SearchRow[] = [{ id: rowId(id, SearchField.Username), folded: fold(text(user.username)) }];
       if (nameField !== 'username') rows.push({ id: rowId(id, SearchField.Name), folded: fold(text(user.name)) });
@@ -168,12 +169,8 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** Users who are not blocked: what the index should hold. */
-    async searchableUserCount(): Promise<number> {
-      const [{ count }] = await strapi.db
-        .connection(meta().tableName)
-        .where((where) => where.where(column('blocked'), false).orWhereNull(column('blocked')))
-        .count({ count: '*' });
-      return Number(count);
+    searchableUserCount(): Promise<number> {
+      return siteUsers(strapi).notBlockedCount();
     },
 
     /**

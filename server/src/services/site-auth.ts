@@ -4,7 +4,7 @@ import jwt from 'jsonwebtoken';
 import { secretKeyObject } from './chat-token';
 import { siteUsers } from '../repositories/site-users';
 import { getService } from '../utils/get-service';
-import { toChatUser, type ChatUser } from '../utils/chat-user';
+import { chatNameOf, type ChatUser } from '../utils/chat-user';
 
 // A bcrypt hash of a random, discarded password: checking against it costs what a real check costs,
 // so an unknown login takes as long to refuse as a wrong password.
@@ -115,8 +115,7 @@ const siteAuthService = ({ strapi }: { strapi: Core.Strapi }) => {
         throw new errors.ForbiddenError('Invalid login or password');
       }
       await throttle.reset('authUsers', budget);
-      const { user_id, name } = toChatUser(account, { settings: { profileUrlTemplate: '', shareEmail: false }, baseUrl: '' });
-      return { user_id, name };
+      return { user_id: account.id, name: chatNameOf(account) };
     },
   };
 };

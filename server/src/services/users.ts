@@ -1,46 +1,75 @@
 import type { Core } from '@strapi/strapi';
 import type { Settings } from '../../../contract';
+import type { PluginConfig } from '../config';
+import { PLUGIN_ID } from '../constants';
 import { siteUsers, type SiteUser, type SiteUserColumns } from '../repositories/site-users';
 import { getService } from '../utils/get-service';
 import { toChatUser, type ChatUser } from '../utils/chat-user';
+import { runExtension, type ExtendRoute } from '../utils/extend-users';
+import { logEvery } from '../utils/log-every';
 
 /** Site users as the chat sees them: by id, and by search. Knows nothing of HTTP. */
 const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
   const repository = siteUsers(strapi);
   const settingsOf = (settings?: Settings) => settings ?? getService(strapi, 'settings').get();
+  const report = logEvery((message) => strapi.log.error(message), 60_000);
 
   const columnsFor = (settings: Settings): SiteUserColumns => ({
     fields: getService(strapi, 'userFields').plan(settings),
     email: settings.shareEmail,
     documentId: settings.profileUrlTemplate.includes('{documentId}'),
+    role: settings.chatRoles,
+    lastSeen: settings.trackLastSeen,
   });
 
+  /** These users as chat users, in the order asked, each once; unknown ids and users `keep` refuses are left out. */
+  const chatUsersOf = async (ids: number[], baseUrl: string, settings: Settings, keep: (user: SiteUser) => boolean) => {
+    if (ids.length === 0) return [];
+    const byId = new Map<number, SiteUser>();
+    for (const user of await repository.byIds(ids, columnsFor(settings))) byId.set(user.id, user);
+    const context = { settings, baseUrl };
+    const chatUsers: ChatUser[] = [];
+    for (const id of ids) {
+      const user = byId.get(id);
+      if (user && keep(user)) chatUsers.push(toChatUser(user, context));
+    }
+    return chatUsers;
+  };
+
+  /** The site's `extendUsers` hook over the batch, once per request (README: "Adding to the user objects"). */
+  const extend = async (users: ChatUser[], route: ExtendRoute): Promise<ChatUser[]> => {
+    const hook = (strapi.config.get(`plugin::${PLUGIN_ID}`) as PluginConfig).extendUsers;
+    if (!hook || users.length === 0) return users;
+    return runExtension(hook, users, { strapi, route }, (problem) =>
+      // Each kind of trouble at most once a minute (its kind: the words before any detail).
+      report(
+        `extendUsers ${problem.split(':')[0]}`,
+        `config/plugins imbachat.config.extendUsers ${problem}; the users were sent without it (each kind of failure is logged at most once a minute)`
+      )
+    );
+  };
+
   return {
-    /** Users by id, in the order asked, each once; unknown and blocked users are left out. */
+    /**
+     * Users by id, in the order asked, each once; unknown ids are left out. Blocked users are
+     * answered too: the chat draws conversations that already exist (with `chatRoles`, they may do nothing).
+     */
     async findByIds(ids: number[], baseUrl: string, given?: Settings): Promise<ChatUser[]> {
-      if (ids.length === 0) return [];
       const settings = await settingsOf(given);
-      const byId = new Map<number, SiteUser>();
-      for (const user of await repository.byIds(ids, columnsFor(settings))) byId.set(user.id, user);
-      const context = { settings, baseUrl };
-      const chatUsers: ChatUser[] = [];
-      for (const id of ids) {
-        const user = byId.get(id);
-        if (user) chatUsers.push(toChatUser(user, context));
-      }
-      return chatUsers;
+      return extend(await chatUsersOf(ids, baseUrl, settings, () => true), 'users');
     },
 
     /**
      * Users whose name or username (and email, only while shared) matches the term per the search
      * mode, ranked by the plugin's index: `exact` and `prefix` alphabetically, `contains` by id.
+     * Blocked users are never found.
      */
     async search(term: string, limit: number, baseUrl: string, given?: Settings): Promise<ChatUser[]> {
       if (term === '') return [];
       const settings = await settingsOf(given);
       // Matching an address the chat server is not shown would let it recover addresses a letter at a time.
       const ids = await getService(strapi, 'searchIndex').find(term, settings.searchMode, limit, settings.shareEmail);
-      return this.findByIds(ids, baseUrl, settings);
+      return extend(await chatUsersOf(ids, baseUrl, settings, (user) => !user.blocked), 'search');
     },
   };
 };

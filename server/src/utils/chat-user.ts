@@ -1,35 +1,67 @@
-import type { Settings } from '../../../contract';
+import { NO_PERMISSIONS, chatIdentityOf, type ChatUser, type Settings } from '../../../contract';
 import type { SiteUser } from '../repositories/site-users';
 import { absoluteUrl } from './public-url';
 
-/** A user as ImbaChat's chat server reads it. */
-export interface ChatUser {
-  user_id: number;
-  name: string;
-  avatar_url?: string;
-  profile_url?: string;
-  email?: string;
-  user_mail?: string;
-}
+export type { ChatUser };
 
 export interface ChatUserContext {
-  settings: Pick<Settings, 'profileUrlTemplate' | 'shareEmail'>;
+  settings: Pick<Settings, 'profileUrlTemplate' | 'shareEmail' | 'chatRoles' | 'roleMap'>;
   /** Where relative media URLs live: the site's public address. */
   baseUrl: string;
 }
 
 const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
 
+/** Badges are short labels: a longer text is cut. */
+const BADGE_MAX_LENGTH = 100;
+
 const fillProfileUrl = (template: string, user: SiteUser) =>
   template.replace(/\{(id|username|documentId)\}/g, (_, key: 'id' | 'username' | 'documentId') =>
     encodeURIComponent(String(user[key] ?? ''))
   );
 
+/** A badge field's value as the chat shows it: a number, or a non-empty text; nothing else. */
+const badgeOf = (value: unknown): string | number | undefined => {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  // PostgreSQL answers bigint and decimal columns as text.
+  const label = typeof value === 'bigint' ? String(value) : text(value);
+  return label === '' ? undefined : Array.from(label).slice(0, BADGE_MAX_LENGTH).join('');
+};
+
+/** Milliseconds from a number that may be seconds or milliseconds (1e11 s is the year 5138, 1e11 ms 1973). */
+const msOf = (value: number) => (Math.abs(value) < 1e11 ? value * 1000 : value);
+
+/**
+ * A date, datetime or timestamp value as unix seconds, however the database answered it: a Date,
+ * milliseconds or seconds, digits, an ISO date-time or a plain date (midnight UTC).
+ */
+export const unixSeconds = (value: unknown): number | undefined => {
+  let ms: number;
+  if (value instanceof Date) ms = value.getTime();
+  else if (typeof value === 'number') ms = msOf(value);
+  else if (typeof value === 'string' && /^\d+$/.test(value.trim())) ms = msOf(Number(value));
+  else if (typeof value === 'string' && value.trim() !== '') ms = Date.parse(value.trim());
+  else return undefined;
+  const seconds = Math.floor(ms / 1000);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
+};
+
+/** The later of the last-login field and the plugin's last-seen time. */
+const lastLoginOf = (user: SiteUser): number | undefined => {
+  const field = unixSeconds(user.lastLogin);
+  const seen = user.lastSeen === null || user.lastSeen === undefined ? undefined : unixSeconds(Number(user.lastSeen) * 1000);
+  return field === undefined ? seen : seen === undefined ? field : Math.max(field, seen);
+};
+
+/** The name the chat shows: the name field, else the username, else "User <id>". */
+export const chatNameOf = (user: Pick<SiteUser, 'id' | 'name' | 'username'>): string =>
+  text(user.name) || text(user.username) || `User ${user.id}`;
+
 /** The one function that shapes a user for the chat server: never a private field. */
 export const toChatUser = (user: SiteUser, { settings, baseUrl }: ChatUserContext): ChatUser => {
   const chatUser: ChatUser = {
     user_id: user.id,
-    name: text(user.name) || text(user.username) || `User ${user.id}`,
+    name: chatNameOf(user),
   };
   const avatar = text(user.avatarUrl);
   if (avatar) chatUser.avatar_url = absoluteUrl(avatar, baseUrl);
@@ -38,5 +70,15 @@ export const toChatUser = (user: SiteUser, { settings, baseUrl }: ChatUserContex
     chatUser.email = user.email;
     chatUser.user_mail = user.email;
   }
+  if (settings.chatRoles) {
+    // A blocked user still has a name in old dialogs, and may do nothing there; a blocked moderator is no chat admin.
+    const identity = user.blocked ? { chat_role: 'user' as const, permissions: { ...NO_PERMISSIONS } } : chatIdentityOf(settings.roleMap, user.roleType);
+    chatUser.chat_role = identity.chat_role;
+    chatUser.permissions = identity.permissions;
+  }
+  const badge = badgeOf(user.badge);
+  if (badge !== undefined) chatUser.badge = badge;
+  const lastlogin = lastLoginOf(user);
+  if (lastlogin !== undefined) chatUser.lastlogin = lastlogin;
   return chatUser;
 };

@@ -1,0 +1,46 @@
+import type { Core } from '@strapi/strapi';
+import { ensureOwnTable } from './own-table';
+
+/**
+ * The plugin's own table of when each user last fetched a chat token (`trackLastSeen`; README:
+ * "What the plugin adds to your database"). Strapi records no login time of its own.
+ */
+export const LAST_SEEN_TABLE = 'imbachat_last_seen';
+
+/** A user's time is rewritten at most this often, whichever instance sees them. */
+export const LAST_SEEN_EVERY_SECONDS = 300;
+
+export const lastSeenTable = (strapi: Core.Strapi) => {
+  const knex = () => strapi.db.connection;
+  const client = () => strapi.db.dialect.client;
+
+  return {
+    /** Creates the table when it is missing; safe when several instances start at once. */
+    ensure: () =>
+      ensureOwnTable(knex(), LAST_SEEN_TABLE, (table) => {
+        table.integer('user_id').primary();
+        table.bigInteger('seen_at').notNullable();
+      }),
+
+    /**
+     * Records that the user was seen at `seconds` (unix), unless a time less than
+     * LAST_SEEN_EVERY_SECONDS older is stored: one statement, and no row changes in between.
+     */
+    async touch(userId: number, seconds: number) {
+      const stale = seconds - LAST_SEEN_EVERY_SECONDS;
+      if (client() === 'mysql') {
+        await knex().raw(
+          `INSERT INTO ?? (user_id, seen_at) VALUES (?, ?) ON DUPLICATE KEY UPDATE seen_at = IF(seen_at <= ?, VALUES(seen_at), seen_at)`,
+          [LAST_SEEN_TABLE, userId, seconds, stale]
+        );
+        return;
+      }
+      await knex().raw(
+        `INSERT INTO ?? (user_id, seen_at) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET seen_at = excluded.seen_at WHERE ??.seen_at <= ?`,
+        [LAST_SEEN_TABLE, userId, seconds, LAST_SEEN_TABLE, stale]
+      );
+    },
+  };
+};
+
+export type LastSeenTable = ReturnType<typeof lastSeenTable>;
