@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Drives one route for a while under node --cpu-prof and prints where the site's CPU time went:
 //   node bench/profile.js token|users100|users1000|search
+// BENCH_IDENTITY=true turns on what npm run bench's "chat identity on" rows measure.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -39,6 +40,17 @@ const summarize = (file) => {
 (async () => {
   const site = await startSite();
   await site.call('seed', { count: 9_999 });
+  if (process.env.BENCH_IDENTITY === 'true') {
+    await site.call('settings', {
+      values: {
+        chatRoles: true,
+        roleMap: { authenticated: { permissions: { video_calls: false } }, moderator: { chat_role: 'admin' } },
+        badgeField: 'plan',
+        lastLoginField: 'lastVisit',
+        trackLastSeen: true,
+      },
+    });
+  }
   const ids = (n) => Array.from({ length: n }, (_, i) => i + 2).join(',');
   const basic = { Authorization: `Basic ${Buffer.from(`${site.login}:${site.password}`).toString('base64')}` };
   const targets = {

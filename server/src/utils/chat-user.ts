@@ -1,4 +1,4 @@
-import { NO_PERMISSIONS, chatIdentityOf, type ChatUser, type Settings } from '../../../contract';
+import { NO_PERMISSIONS, chatIdentityOf, type ChatUser, type RoleMap, type Settings } from '../../../contract';
 import type { SiteUser } from '../repositories/site-users';
 import { absoluteUrl } from './public-url';
 
@@ -25,7 +25,9 @@ const badgeOf = (value: unknown): string | number | undefined => {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   // PostgreSQL answers bigint and decimal columns as text.
   const label = typeof value === 'bigint' ? String(value) : text(value);
-  return label === '' ? undefined : Array.from(label).slice(0, BADGE_MAX_LENGTH).join('');
+  if (label === '') return undefined;
+  // Cut by characters, not UTF-16 units (only a long label can need it).
+  return label.length <= BADGE_MAX_LENGTH ? label : Array.from(label).slice(0, BADGE_MAX_LENGTH).join('');
 };
 
 /** Milliseconds from a number that may be seconds or milliseconds (1e11 s is the year 5138, 1e11 ms 1973). */
@@ -44,6 +46,29 @@ export const unixSeconds = (value: unknown): number | undefined => {
   else return undefined;
   const seconds = Math.floor(ms / 1000);
   return Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
+};
+
+type ChatIdentity = Pick<Required<ChatUser>, 'chat_role' | 'permissions'>;
+/** What a blocked user is in the chat: nobody's admin, allowed nothing. */
+const BLOCKED: ChatIdentity = Object.freeze({ chat_role: 'user', permissions: NO_PERMISSIONS });
+
+/**
+ * Each role's identity made once per role map (settings objects are replaced, never changed, on a
+ * save), and shared by its users' objects: they are serialized, never changed.
+ */
+const identities = new WeakMap<RoleMap, Map<string, ChatIdentity>>();
+const identityOf = (map: RoleMap, roleType: string | null | undefined): ChatIdentity => {
+  let byRole = identities.get(map);
+  if (!byRole) identities.set(map, (byRole = new Map()));
+  const key = roleType ?? '';
+  let identity = byRole.get(key);
+  if (!identity) {
+    if (byRole.size >= 1000) byRole.clear(); // role types come from the site's own roles: a handful
+    const { chat_role, permissions } = chatIdentityOf(map, roleType);
+    identity = Object.freeze({ chat_role, permissions: Object.freeze(permissions) });
+    byRole.set(key, identity);
+  }
+  return identity;
 };
 
 /** The later of the last-login field and the plugin's last-seen time. */
@@ -72,7 +97,7 @@ export const toChatUser = (user: SiteUser, { settings, baseUrl }: ChatUserContex
   }
   if (settings.chatRoles) {
     // A blocked user still has a name in old dialogs, and may do nothing there; a blocked moderator is no chat admin.
-    const identity = user.blocked ? { chat_role: 'user' as const, permissions: { ...NO_PERMISSIONS } } : chatIdentityOf(settings.roleMap, user.roleType);
+    const identity = user.blocked ? BLOCKED : identityOf(settings.roleMap, user.roleType);
     chatUser.chat_role = identity.chat_role;
     chatUser.permissions = identity.permissions;
   }
