@@ -159,6 +159,7 @@ const SettingsPage = () => {
                 <Section
                   title={formatMessage(t('section.user-fields'))}
                   description={formatMessage(t('section.user-fields.description'))}
+                  testId="user-fields"
                 >
                   {input('nameField', 'select', nameOptions)}
                   {input('avatarField', 'select', optionalField('avatarField'))}
