@@ -15,6 +15,9 @@ module.exports = ({ env }) => ({
       tokenTtlSeconds: env('IMBACHAT_TOKEN_TTL'),
       nameField: env('IMBACHAT_NAME_FIELD'),
       avatarField: env('IMBACHAT_AVATAR_FIELD'),
+      chatRoles: env('IMBACHAT_CHAT_ROLES'),
+      // JSON: {"moderator":{"chat_role":"admin"}}
+      roleMap: env('IMBACHAT_ROLE_MAP'),
       // The chat server's own address belongs here, so no one can lock it out.
       throttle: { trustedIps: env.array('IMBACHAT_TRUSTED_IPS', []) },
       // The guide's `profiles` map, added to every user object by the site's own hook.

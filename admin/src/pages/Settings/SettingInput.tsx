@@ -11,7 +11,8 @@ export interface Option {
 }
 
 interface SettingInputProps {
-  name: Exclude<keyof FormValues, SecretKey>;
+  /** The role map has a section of its own (RolesSection). */
+  name: Exclude<keyof FormValues, SecretKey | 'roleMap'>;
   type: 'text' | 'number' | 'toggle' | 'select';
   options?: Option[];
   /** Read-only for this admin, or locked by config/plugins. */

@@ -1,5 +1,6 @@
 import type { MessageDescriptor } from 'react-intl';
 import {
+  MAX_MAPPED_ROLES,
   SECRET_KEY_MIN_LENGTH,
   SETTING_KEYS,
   SETTING_RULES,
@@ -33,13 +34,26 @@ export const toFormValues = ({
   secretKey: '',
 });
 
-/** What a save sends: secrets when typed (or null when removed), other values when they changed. */
+/** Equal as JSON values, whatever the order of their keys: the form copies an object it edits. */
+export const sameValue = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) return false;
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  return (
+    keys.length === Object.keys(right).length &&
+    keys.every((key) => Object.prototype.hasOwnProperty.call(right, key) && sameValue(left[key], right[key]))
+  );
+};
+
+/** What a save sends: secrets when typed (or null when removed), other values (a whole role map) when they changed. */
 export const toUpdate = (values: FormValues, initial: FormValues, locked: readonly SettingKey[]): Partial<Record<SettingKey, unknown>> => {
   const update: Partial<Record<SettingKey, unknown>> = {};
   for (const key of SETTING_KEYS) {
     if (locked.includes(key)) continue;
     const value = values[key];
-    if (isSecretKey(key) ? value !== '' : value !== initial[key]) update[key] = value;
+    if (isSecretKey(key) ? value !== '' : !sameValue(value, initial[key])) update[key] = value;
   }
   return update;
 };
@@ -69,6 +83,7 @@ const RULE_MESSAGES: Partial<Record<string, { key: MessageKey; values?: Record<s
   url: { key: 'validation.url' },
   'search-mode': { key: 'validation.search-mode' },
   separator: { key: 'validation.separator' },
+  'role-map': { key: 'validation.role-map', values: { max: String(MAX_MAPPED_ROLES) } },
   type: { key: 'validation.type' },
   unknown: { key: 'validation.unknown' },
 };
@@ -77,7 +92,7 @@ const RULE_MESSAGES: Partial<Record<string, { key: MessageKey; values?: Record<s
 export const problemMessage = ({ key, rule, message }: SettingProblem): FieldMessage | string => {
   const known = RULE_MESSAGES[rule];
   if (!known) return message;
-  // The type message names what the setting takes: a whole number, on/off or text.
+  // The type message names what the setting takes: a whole number, on/off, an object or text.
   const values = rule === 'type' ? { kind: SETTING_RULES[key]?.kind ?? 'text' } : known.values;
   return { ...t(known.key), defaultMessage: message, values };
 };

@@ -16,6 +16,7 @@ import { t } from '../../utils/translation';
 import { EndpointsPanel } from './EndpointsPanel';
 import { readSave, SettingsFormError, toFormValues, type FormValues } from './form-values';
 import { SecretInput, type ShortWarning } from './SecretInput';
+import { RolesSection } from './RolesSection';
 import { Cell, Section } from './Section';
 import { SettingInput, type Option } from './SettingInput';
 import { TestApiPanel } from './TestApiPanel';
@@ -107,9 +108,10 @@ const SettingsPage = () => {
     </Cell>
   );
   const nameOptions = meta.userFields.nameField.map(({ name }) => ({ value: name, label: name }));
-  const avatarOptions = [
-    { value: '', label: formatMessage(t('field.avatarField.none')) },
-    ...meta.userFields.avatarField.map(({ name, type }) => ({ value: name, label: `${name} (${type})` })),
+  // An optional field: "none" first, then the user model's attributes of the types it takes.
+  const optionalField = (key: 'avatarField' | 'badgeField' | 'lastLoginField') => [
+    { value: '', label: formatMessage(t(`field.${key}.none`)) },
+    ...meta.userFields[key].map(({ name, type }) => ({ value: name, label: `${name} (${type})` })),
   ];
   const searchOptions = SEARCH_MODES.map((mode) => ({ value: mode, label: formatMessage(t(`field.searchMode.${mode}`)) }));
 
@@ -157,12 +159,17 @@ const SettingsPage = () => {
                 <Section
                   title={formatMessage(t('section.user-fields'))}
                   description={formatMessage(t('section.user-fields.description'))}
+                  testId="user-fields"
                 >
                   {input('nameField', 'select', nameOptions)}
-                  {input('avatarField', 'select', avatarOptions)}
+                  {input('avatarField', 'select', optionalField('avatarField'))}
                   {input('profileUrlTemplate', 'text')}
+                  {input('badgeField', 'select', optionalField('badgeField'))}
+                  {input('lastLoginField', 'select', optionalField('lastLoginField'))}
+                  {input('trackLastSeen', 'toggle')}
                   {input('shareEmail', 'toggle')}
                 </Section>
+                <RolesSection roles={meta.roles} readOnly={readOnly} locked={locked} />
                 <Section title={formatMessage(t('section.search'))} description={formatMessage(t('section.search.description'))}>
                   {input('searchMode', 'select', searchOptions)}
                   {input('idSeparator', 'text')}
