@@ -91,8 +91,11 @@ export interface RoleRule {
 /** users-permissions role `type` → its rule. */
 export type RoleMap = Record<string, RoleRule>;
 
-/** A role's type as users-permissions makes it (`authenticated`, `moderator`, `free_tier`). */
-const ROLE_TYPE = /^[A-Za-z0-9_.-]{1,100}$/;
+/**
+ * A role's type as users-permissions makes it from the role's name (`authenticated`, `moderator`,
+ * `free_tier`; letters of any script stay: "Модератор чата" is `модератор_чата`).
+ */
+const ROLE_TYPE = /^[\p{L}\p{N}_.-]{1,100}$/u;
 /** Keys that would read Object.prototype's members, were a map ever indexed carelessly. */
 const RESERVED_ROLE_TYPES = new Set(['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf']);
 export const MAX_MAPPED_ROLES = 200;
@@ -105,7 +108,7 @@ const checkRoleMap = (map: RoleMap): Verdict => {
   if (entries.length > MAX_MAPPED_ROLES) return ['role-map', `may map at most ${MAX_MAPPED_ROLES} roles`];
   for (const [type, rule] of entries) {
     if (!ROLE_TYPE.test(type) || RESERVED_ROLE_TYPES.has(type)) {
-      return ['role-map', `has a key that is not a role type (letters, digits, ".", "_" and "-", at most 100)`];
+      return ['role-map', `has a key that is not a role type (letters, digits, ".", "_" and "-", at most 100 characters)`];
     }
     if (!isPlainObject(rule)) return ['role-map', `maps each role type to {chat_role, permissions}`];
     for (const key of Object.keys(rule)) {

@@ -131,6 +131,20 @@ describe('chat roles and permissions from users-permissions roles', () => {
     }
   });
 
+  it('maps a role whose type is not Latin (users-permissions keeps the letters of its name)', async () => {
+    await app.strapi.plugin('users-permissions').service('role').createRole({ name: 'Модератор чата', description: '', permissions: {} });
+    const created = (await app.strapi.db.query(ROLE_UID).findOne({ where: { name: 'Модератор чата' } })) as { id: number; type: string };
+    expect(created.type).toBe('модератор_чата');
+    await app.strapi.db.query(USER_UID).update({ where: { id: carol.id }, data: { role: created.id } });
+    try {
+      expect((await adminPut({ chatRoles: true, roleMap: { [created.type]: { chat_role: 'admin' } } })).status).toBe(200);
+      expect(await one(carol.id)).toMatchObject({ chat_role: 'admin', permissions: permissions() });
+    } finally {
+      await app.strapi.db.query(USER_UID).update({ where: { id: carol.id }, data: { role: await roleId('authenticated') } });
+      await app.strapi.db.query(ROLE_UID).delete({ where: { id: created.id } });
+    }
+  });
+
   it('breaks nothing when a mapped role is deleted or renamed in Strapi, or a user has no role', async () => {
     await configure(app.strapi, { chatRoles: true, roleMap: { ghost: { chat_role: 'admin' }, moderator: { chat_role: 'admin' } } });
     const lonely = await app.strapi.db.query(USER_UID).create({ data: { username: 'lonely', email: 'lonely@example.test', provider: 'local', confirmed: true } });
