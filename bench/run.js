@@ -94,38 +94,41 @@ const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits
   await queryCount(1);
   const queries = { 1: await queryCount(1), 1000: await queryCount(1000) };
 
-  // Chat identity on (chatRoles with a role map, badge and last-login fields, trackLastSeen): the
-  // same routes again, alternating with /_health, so each is compared with /_health of its own phase.
-  await site.call('settings', {
-    values: {
-      chatRoles: true,
-      roleMap: { authenticated: { permissions: { video_calls: false } }, moderator: { chat_role: 'admin' } },
-      badgeField: 'plan',
-      lastLoginField: 'lastVisit',
-      trackLastSeen: true,
-    },
-  });
-  const identityRoutes = ['users-by-id (100 ids)', 'chat token', 'GET /_health'];
-  const identityRuns = Object.fromEntries(identityRoutes.map((name) => [name, []]));
-  for (let round = 1; round <= ROUNDS; round += 1) {
-    for (const name of identityRoutes) {
-      const [url, headers] = routes[name];
-      identityRuns[name].push(await load(url, headers));
+  // Chat identity (#12): the same routes with chatRoles (a role map: each user has a role, every
+  // third a moderator) and trackLastSeen on, then with badgeField and lastLoginField too, each phase
+  // alternating with /_health, so each route is compared as its ratio to /_health of its own phase.
+  const phase = async (values, names) => {
+    await site.call('settings', { values });
+    const list = Object.fromEntries(names.map((name) => [name, []]));
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      for (const name of names) {
+        const cpuBefore = (await site.call('cpu')).us;
+        const run = await load(...routes[name]);
+        run.cpuPerRequest = ((await site.call('cpu')).us - cpuBefore) / run.total;
+        list[name].push(run);
+      }
     }
-  }
+    return Object.fromEntries(Object.entries(list).map(([name, runs]) => [name, summarize(runs)]));
+  };
+  const roleMap = { authenticated: { permissions: { video_calls: false } }, moderator: { chat_role: 'admin' } };
+  const identity = await phase({ chatRoles: true, roleMap, trackLastSeen: true }, ['users-by-id (100 ids)', 'chat token', 'GET /_health']);
+  const everything = await phase({ badgeField: 'plan', lastLoginField: 'lastVisit' }, ['users-by-id (100 ids)', 'GET /_health']);
   console.log('bench: chat identity rounds done');
-  const identity = Object.fromEntries(Object.entries(identityRuns).map(([name, list]) => [name, summarize(list)]));
   await queryCount(1);
   const identityQueries = { 1: await queryCount(1), 1000: await queryCount(1000) };
   const vsHealth = (set, name) => set[name].rps / set['GET /_health'].rps;
   const identityRatio = {
     users: vsHealth(identity, 'users-by-id (100 ids)') / vsHealth(main, 'users-by-id (100 ids)'),
     token: vsHealth(identity, 'chat token') / vsHealth(main, 'chat token'),
+    everything: vsHealth(everything, 'users-by-id (100 ids)') / vsHealth(main, 'users-by-id (100 ids)'),
   };
+  const cpuRatio = (set, name) => main[name].cpuPerRequest / set[name].cpuPerRequest;
   const identityLines = [
-    `users-by-id (100 ids) with chat identity on: ${fmt(identity['users-by-id (100 ids)'].rps)} req/s, ${fmt(vsHealth(identity, 'users-by-id (100 ids)'), 2)} of /_health (off: ${fmt(vsHealth(main, 'users-by-id (100 ids)'), 2)}), on/off ${fmt(identityRatio.users, 2)}`,
-    `chat token with trackLastSeen on: ${fmt(identity['chat token'].rps)} req/s, ${fmt(vsHealth(identity, 'chat token'), 2)} of /_health (off: ${fmt(vsHealth(main, 'chat token'), 2)}), on/off ${fmt(identityRatio.token, 2)}`,
-    `SQL queries per users-by-id with chat identity on (1 id, 1000 ids): ${identityQueries[1]}, ${identityQueries[1000]}`,
+    `site CPU per request, off/on: users-by-id (100 ids) with chatRoles ${fmt(cpuRatio(identity, 'users-by-id (100 ids)'), 2)} (${fmt(main['users-by-id (100 ids)'].cpuPerRequest)} → ${fmt(identity['users-by-id (100 ids)'].cpuPerRequest)} µs), with everything ${fmt(cpuRatio(everything, 'users-by-id (100 ids)'), 2)}, chat token ${fmt(cpuRatio(identity, 'chat token'), 2)}`,
+    `users-by-id (100 ids) with chatRoles on: ${fmt(vsHealth(identity, 'users-by-id (100 ids)'), 2)} of /_health (off: ${fmt(vsHealth(main, 'users-by-id (100 ids)'), 2)}), on/off ${fmt(identityRatio.users, 2)}`,
+    `users-by-id (100 ids) with chatRoles, badge, lastlogin and trackLastSeen on: ${fmt(vsHealth(everything, 'users-by-id (100 ids)'), 2)} of /_health, on/off ${fmt(identityRatio.everything, 2)}`,
+    `chat token with trackLastSeen on: ${fmt(vsHealth(identity, 'chat token'), 2)} of /_health (off: ${fmt(vsHealth(main, 'chat token'), 2)}), on/off ${fmt(identityRatio.token, 2)}`,
+    `SQL queries per users-by-id with all of it on (1 id, 1000 ids): ${identityQueries[1]}, ${identityQueries[1000]}`,
   ];
   for (const line of identityLines) console.log(`bench: ${line}`);
 
@@ -166,10 +169,16 @@ const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits
     ['chat token / GET /api/users/me', `${fmt(r.tokenVsMe, 2)}×`, '≥ 3×', r.tokenVsMe >= 3],
     ['SQL queries per users-by-id (1 id, 1000 ids)', `${queries[1]}, ${queries[1000]}`, 'constant, ≤ 2', queries[1] === queries[1000] && queries[1000] <= 2],
     ['p50 1000 ids / p50 10 ids', `${fmt(r.p50_1000_vs_10, 2)}×`, '≤ 5×', r.p50_1000_vs_10 <= 5],
-    ['users-by-id(100), chat identity on / off (each ÷ GET /_health)', fmt(identityRatio.users, 2), '≥ 0.90', identityRatio.users >= 0.9],
+    ['users-by-id(100), chatRoles on / off (each ÷ GET /_health)', fmt(identityRatio.users, 2), '≥ 0.90', identityRatio.users >= 0.9],
+    [
+      'users-by-id(100), chatRoles + badge + lastlogin + trackLastSeen on / off',
+      fmt(identityRatio.everything, 2),
+      'for information',
+      null,
+    ],
     ['chat token, trackLastSeen on / off (each ÷ GET /_health)', fmt(identityRatio.token, 2), '≥ 0.90', identityRatio.token >= 0.9],
     [
-      'SQL queries per users-by-id, chat identity on (1 id, 1000 ids)',
+      'SQL queries per users-by-id, all of it on (1 id, 1000 ids)',
       `${identityQueries[1]}, ${identityQueries[1000]}`,
       'constant, ≤ 2',
       identityQueries[1] === identityQueries[1000] && identityQueries[1000] <= 2,
@@ -181,9 +190,10 @@ const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits
   lines.push('| route | requests/s | p50 ms | p99 ms |', '|---|---:|---:|---:|');
   for (const [name, s] of Object.entries(main)) lines.push(`| ${name} | ${fmt(s.rps)} | ${fmt(s.p50, 1)} | ${fmt(s.p99, 1)} |`);
   for (const [count, s] of Object.entries(sizes)) lines.push(`| users-by-id, POST ${count} ids | ${fmt(s.rps)} | ${fmt(s.p50, 1)} | ${fmt(s.p99, 1)} |`);
-  for (const [name, s] of Object.entries(identity)) lines.push(`| ${name}, chat identity on | ${fmt(s.rps)} | ${fmt(s.p50, 1)} | ${fmt(s.p99, 1)} |`);
+  for (const [name, s] of Object.entries(identity)) lines.push(`| ${name}, chatRoles and trackLastSeen on | ${fmt(s.rps)} | ${fmt(s.p50, 1)} | ${fmt(s.p99, 1)} |`);
+  for (const [name, s] of Object.entries(everything)) lines.push(`| ${name}, badge and lastlogin too | ${fmt(s.rps)} | ${fmt(s.p50, 1)} | ${fmt(s.p99, 1)} |`);
   lines.push('', '| ratio | measured | target | |', '|---|---:|---:|---|');
-  for (const [name, value, target, ok] of checks) lines.push(`| ${name} | ${value} | ${target} | ${ok ? 'met' : 'MISSED'} |`);
+  for (const [name, value, target, ok] of checks) lines.push(`| ${name} | ${value} | ${target} | ${ok === null ? '' : ok ? 'met' : 'MISSED'} |`);
   const table = lines.join('\n');
   const searchTable = searchReport(searchRows);
   console.log(`\n${table}\n\n${searchTable}\n`);
@@ -197,10 +207,11 @@ The last run of \`npm run bench\` (${new Date().toISOString().slice(0, 10)}), on
 The playground in production mode (\`NODE_ENV=production\`) on SQLite with 10,000 site users, and
 autocannon in the benchmark's own process on the same machine: ${CONNECTIONS} connections,
 ${ROUNDS} rounds of ${SECONDS} s per route, routes alternating within each round, medians shown.
-Strapi's own users find had the public \`find\` permission for the run. Rows "chat identity on":
-the same routes after turning on \`chatRoles\` (a role map; each user has a role, every third a
-moderator), \`badgeField\`, \`lastLoginField\` and \`trackLastSeen\`, alternating with \`/_health\`
-in rounds of their own; each is compared with the other phase as its ratio to \`/_health\`.
+Strapi's own users find had the public \`find\` permission for the run. The rows "chatRoles and
+trackLastSeen on": the same routes after turning those on (a role map; each user has a role, every
+third a moderator), then "badge and lastlogin too" with \`badgeField\` and \`lastLoginField\` as
+well, each phase alternating with \`/_health\` in rounds of its own; each route is compared with the
+first phase as its ratio to \`/_health\`.
 
 ${table}
 
@@ -275,8 +286,9 @@ connections ÷ requests/s.
 `;
   fs.mkdirSync(path.resolve(__dirname, '..', 'docs'), { recursive: true });
   fs.writeFileSync(path.resolve(__dirname, '..', 'docs', 'benchmarks.md'), doc);
-  const missed = checks.filter((check) => !check[3]).length;
-  console.log(`bench: ${checks.length - missed} of ${checks.length} targets met; docs/benchmarks.md written`);
+  const targets = checks.filter((check) => check[3] !== null);
+  const missed = targets.filter((check) => !check[3]).length;
+  console.log(`bench: ${targets.length - missed} of ${targets.length} targets met; docs/benchmarks.md written`);
   process.exit(0);
 })().catch((error) => {
   console.error(`bench: ${error.stack || error}`);

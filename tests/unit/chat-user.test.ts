@@ -1,4 +1,4 @@
-import { toChatUser, unixSeconds, type ChatUserContext } from '../../server/src/utils/chat-user';
+import { chatUsersJson, toChatUser, unixSeconds, type ChatUserContext } from '../../server/src/utils/chat-user';
 import type { SiteUser } from '../../server/src/repositories/site-users';
 import { DEFAULT_SETTINGS } from '../../contract';
 
@@ -123,5 +123,32 @@ describe('unixSeconds', () => {
 
   it.each([[null], [undefined], [''], ['soon'], [new Date('nope')], [0], [-5], [{}]])('refuses %p', (value) => {
     expect(unixSeconds(value)).toBeUndefined();
+  });
+});
+
+describe('chatUsersJson', () => {
+  const map = { moderator: { chat_role: 'admin' as const, permissions: { video_calls: false } } };
+  const withRoles = context({ chatRoles: true, roleMap: map, shareEmail: true, profileUrlTemplate: 'https://x.test/{username}' });
+
+  it('says what JSON.stringify says, whatever the users carry', () => {
+    const users = [
+      toChatUser({ ...user, roleType: 'moderator', badge: 'Gold "quoted"', lastLogin: 1700000000 }, withRoles),
+      toChatUser({ ...user, id: 6, roleType: 'authenticated' }, withRoles),
+      toChatUser({ ...user, id: 7, blocked: true, roleType: 'moderator' }, withRoles),
+      toChatUser({ ...user, id: 8 }, context()),
+      // A hook's copy (no shared identity), and one whose chat_role was changed after it was built.
+      JSON.parse(JSON.stringify(toChatUser({ ...user, id: 9, roleType: 'moderator' }, withRoles))),
+      { ...toChatUser({ ...user, id: 10, roleType: 'moderator' }, withRoles), chat_role: 'user' as const },
+      { ...toChatUser({ ...user, id: 11 }, withRoles), profiles: { 3: { user_id: 'P3', name: 'Shop' } } },
+    ];
+    expect(JSON.parse(chatUsersJson(users))).toEqual(JSON.parse(JSON.stringify(users)));
+    expect(chatUsersJson([])).toBe('[]');
+  });
+
+  it('writes each shared identity in once, not as a serialization of the object', () => {
+    const moderator = toChatUser({ ...user, roleType: 'moderator' }, withRoles);
+    expect(chatUsersJson([moderator])).toContain(
+      '"chat_role":"admin","permissions":{"send_message":true,"send_sketchboard":true,"send_files":true,"send_geo":true,"audio_calls":true,"video_calls":false'
+    );
   });
 });

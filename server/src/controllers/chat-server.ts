@@ -5,6 +5,7 @@ import { version as pluginVersion } from '../../../package.json';
 import { API_VERSION, SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX, SEARCH_TERM_MAX_LENGTH } from '../constants';
 import { chatServerSettings } from '../middlewares/basic-auth';
 import { keepAuthErrorMessages } from '../utils/auth-errors';
+import { chatUsersJson } from '../utils/chat-user';
 import { getService } from '../utils/get-service';
 import { parseUserIds } from '../utils/parse-user-ids';
 import { publicBaseUrl } from '../utils/public-url';
@@ -37,7 +38,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
       firstPresent(ctx.query, ['user_ids', 'ids']) ??
       firstPresent(bodyObject(ctx.request.body), ['user_ids', 'users']);
     const ids = parseUserIds(raw, settings.idSeparator);
-    ctx.body = await getService(strapi, 'users').findByIds(ids, publicBaseUrl(strapi, ctx.origin), settings);
+    ctx.type = 'application/json';
+    ctx.body = chatUsersJson(await getService(strapi, 'users').findByIds(ids, publicBaseUrl(strapi, ctx.origin), settings));
   },
 
   async search(ctx: Context) {
@@ -49,7 +51,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const limit = parseLimit(ctx.query.limit);
     const users = getService(strapi, 'users');
     const data = await users.search(term, limit, publicBaseUrl(strapi, ctx.origin), chatServerSettings(ctx));
-    ctx.body = { code: 200, version: API_VERSION, data };
+    ctx.type = 'application/json';
+    ctx.body = `{"code":200,"version":${API_VERSION},"data":${chatUsersJson(data)}}`;
   },
 
   authUsers: keepAuthErrorMessages(async (ctx: Context) => {

@@ -66,9 +66,42 @@ const identityOf = (map: RoleMap, roleType: string | null | undefined): ChatIden
     if (byRole.size >= 1000) byRole.clear(); // role types come from the site's own roles: a handful
     const { chat_role, permissions } = chatIdentityOf(map, roleType);
     identity = Object.freeze({ chat_role, permissions: Object.freeze(permissions) });
+    identityJson.set(identity.permissions, { chat_role, json: `"chat_role":${JSON.stringify(chat_role)},"permissions":${JSON.stringify(permissions)}` });
     byRole.set(key, identity);
   }
   return identity;
+};
+
+/** A shared identity's permissions object → its JSON, written once: ten booleans a user cost more to serialize than the rest of the object. */
+const identityJson = new WeakMap<object, { chat_role: string; json: string }>([
+  [BLOCKED.permissions, { chat_role: BLOCKED.chat_role, json: `"chat_role":"user","permissions":${JSON.stringify(NO_PERMISSIONS)}` }],
+]);
+
+/**
+ * The JSON of a batch of chat users, as `JSON.stringify` gives it but with each shared identity's
+ * JSON written in once rather than serialized again for every user (keys in another order, which
+ * JSON readers ignore). Users that carry no shared identity (a hook's copies) are serialized whole.
+ */
+export const chatUsersJson = (users: readonly ChatUser[]): string => {
+  let out = '[';
+  for (let i = 0; i < users.length; i += 1) {
+    const user = users[i];
+    if (i > 0) out += ',';
+    const known = user.permissions ? identityJson.get(user.permissions) : undefined;
+    if (!known || known.chat_role !== user.chat_role) {
+      out += JSON.stringify(user);
+      continue;
+    }
+    // JSON.stringify leaves out what is undefined: the two are set aside for the moment, not copied around.
+    const { permissions, chat_role } = user;
+    user.permissions = undefined;
+    user.chat_role = undefined;
+    const head = JSON.stringify(user);
+    user.permissions = permissions;
+    user.chat_role = chat_role;
+    out += head === '{}' ? `{${known.json}}` : `${head.slice(0, -1)},${known.json}}`;
+  }
+  return `${out}]`;
 };
 
 /** The later of the last-login field and the plugin's last-seen time. */
