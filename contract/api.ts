@@ -2,12 +2,19 @@
  * The shapes the plugin's routes answer, shared by the server that makes them, the admin page
  * and the browser client that read them.
  */
-import type { ChatPermissions, ChatRole, SecretKey, SettingKey, Settings } from './settings';
+import type { ChatPermissions, ChatRole, SecretKey, SettingKey, Settings, WidgetOptions } from './settings';
 
 /** GET /api/imbachat/widget: for visitors who are not logged in. */
 export interface WidgetInfo {
   widget_id: string;
   script_url: string;
+  /** The site's `ImbaChat.load` options (`widgetOptions`); a caller's own options win over them. */
+  options: WidgetOptions;
+}
+
+/** GET /api/imbachat/widget while `guests` is off: a 200 answer, not an error. */
+export interface GuestsOff {
+  guests: false;
 }
 
 /** GET /api/imbachat/token: a chat token for the logged-in user. */
@@ -25,6 +32,7 @@ export interface Endpoints {
   version: string;
   token: string;
   widget: string;
+  notifications: string;
 }
 
 /** What the admin API shows: every setting but the secrets, and what is known of them. */

@@ -145,6 +145,50 @@ export const chatIdentityOf = (map: RoleMap, roleType: string | null | undefined
   return { chat_role: rule?.chat_role ?? 'user', permissions: { ...ALL_PERMISSIONS, ...rule?.permissions } };
 };
 
+/** `ImbaChat.load` display options a site may set (OctoberCMS's); each left out means the widget's own default. */
+export const WIDGET_THEMES = ['default', 'dark'] as const;
+export const WIDGET_POSITIONS = ['right', 'left'] as const;
+export const WIDGET_FLAGS = ['resizable', 'draggable', 'useFaviconBadge', 'updateTitle'] as const;
+/** The widget's language codes (ImbaChat's own spelling), and `auto`: the front end's language. */
+export const WIDGET_LANGUAGES = ['en-US', 'ru-RUS', 'it-IT'] as const;
+export const FOLLOW_FRONT_END = 'auto';
+
+export interface WidgetOptions {
+  language?: string;
+  theme?: (typeof WIDGET_THEMES)[number];
+  position?: (typeof WIDGET_POSITIONS)[number];
+  resizable?: boolean;
+  draggable?: boolean;
+  useFaviconBadge?: boolean;
+  updateTitle?: boolean;
+}
+
+/** A language code as the widget takes them (`en-US`, `ru-RUS`, `it-IT`, `de`), or `auto`. */
+const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z]{2,4})?$/;
+
+const checkWidgetOptions = (options: WidgetOptions): Verdict => {
+  for (const [key, value] of Object.entries(options)) {
+    if (key === 'language') {
+      if (typeof value !== 'string' || (value !== FOLLOW_FRONT_END && !LANGUAGE.test(value))) {
+        return ['widget-options', `language must be a language code such as ${WIDGET_LANGUAGES.join(', ')}, or "${FOLLOW_FRONT_END}"`];
+      }
+    } else if (key === 'theme') {
+      if (!(WIDGET_THEMES as readonly unknown[]).includes(value)) return ['widget-options', `theme must be ${WIDGET_THEMES.join(' or ')}`];
+    } else if (key === 'position') {
+      if (!(WIDGET_POSITIONS as readonly unknown[]).includes(value)) return ['widget-options', `position must be ${WIDGET_POSITIONS.join(' or ')}`];
+    } else if ((WIDGET_FLAGS as readonly string[]).includes(key)) {
+      if (typeof value !== 'boolean') return ['widget-options', `${key} must be true or false`];
+    } else {
+      return ['widget-options', `knows only language, theme, position, ${WIDGET_FLAGS.join(', ')}`];
+    }
+  }
+  return null;
+};
+
+/** What an email template may name; each is replaced by its value (HTML-escaped in HTML mail). */
+export const NOTIFY_PLACEHOLDERS = ['name', 'title', 'body', 'siteUrl'] as const;
+export const NOTIFY_EVERY_MINUTES = { min: 1, max: 1440 } as const;
+
 export const SETTING_RULES = {
   widgetId: text('', 100, (value) =>
     /^[A-Za-z0-9._-]*$/.test(value) ? null : ['widget-id', 'may hold only letters, digits, ".", "_" and "-"']
@@ -198,6 +242,21 @@ export const SETTING_RULES = {
   badgeField: text('', 100, attribute),
   lastLoginField: text('', 100, attribute),
   trackLastSeen: { kind: 'boolean', default: false, check: () => null } as Rule<boolean>,
+  guests: { kind: 'boolean', default: true, check: () => null } as Rule<boolean>,
+  widgetOptions: { kind: 'object', default: Object.freeze({}), check: checkWidgetOptions } as Rule<WidgetOptions>,
+  notifyByEmail: { kind: 'boolean', default: false, check: () => null } as Rule<boolean>,
+  notifyEveryMinutes: {
+    kind: 'integer',
+    default: 10,
+    check: (value) =>
+      value < NOTIFY_EVERY_MINUTES.min || value > NOTIFY_EVERY_MINUTES.max
+        ? ['notify-every', `must be from ${NOTIFY_EVERY_MINUTES.min} to ${NOTIFY_EVERY_MINUTES.max} minutes`]
+        : null,
+  } as Rule<number>,
+  notifySubject: text('New message on {siteUrl}: {title}', 200, (value) => (value.trim() === '' ? ['template', 'cannot be empty'] : null)),
+  notifyText: text('Hello {name},\n\nYou have a new message while you were away:\n\n{title}\n{body}\n\nReply on {siteUrl}', 5000, (value) =>
+    value.trim() === '' ? ['template', 'cannot be empty'] : null
+  ),
 };
 
 type RuleValue<R> = R extends Rule<infer T> ? T : never;

@@ -61,6 +61,12 @@ describe('GET /imbachat/settings', () => {
       badgeField: '',
       lastLoginField: '',
       trackLastSeen: false,
+      guests: true,
+      widgetOptions: {},
+      notifyByEmail: false,
+      notifyEveryMinutes: 10,
+      notifySubject: 'New message on {siteUrl}: {title}',
+      notifyText: 'Hello {name},\n\nYou have a new message while you were away:\n\n{title}\n{body}\n\nReply on {siteUrl}',
       apiPasswordSet: false,
       secretKeySet: false,
       unreadableSecrets: [],
@@ -76,6 +82,7 @@ describe('GET /imbachat/settings', () => {
       version: `${origin}/api/imbachat/v1`,
       token: `${origin}/api/imbachat/token`,
       widget: `${origin}/api/imbachat/widget`,
+      notifications: `${origin}/api/imbachat/v1/notifications`,
     });
     const names = (list: { name: string }[]) => list.map((field) => field.name);
     expect(names(res.body.meta.userFields.nameField)).toEqual(expect.arrayContaining(['username', 'displayName']));

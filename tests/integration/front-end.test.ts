@@ -40,7 +40,32 @@ describe('GET /api/imbachat/widget', () => {
     await configure(app.strapi, { widgetId: 'w-77', widgetScriptUrl: 'https://cdn.imbachat.com/{widgetId}/widget.js' });
     const res = await app.http().get('/api/imbachat/widget');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ widget_id: 'w-77', script_url: 'https://cdn.imbachat.com/w-77/widget.js' });
+    expect(res.body).toEqual({ widget_id: 'w-77', script_url: 'https://cdn.imbachat.com/w-77/widget.js', options: {} });
+  });
+
+  it("answers the site's load options, only those set", async () => {
+    await configure(app.strapi, { widgetId: 'w-8', widgetOptions: { language: 'auto', theme: 'dark', draggable: false } });
+    const res = await app.http().get('/api/imbachat/widget');
+    expect(res.body.options).toEqual({ language: 'auto', theme: 'dark', draggable: false });
+  });
+
+  it('says, with a 200, that guests get no widget while guest mode is off; logged-in users still get a token', async () => {
+    await configure(app.strapi, { widgetId: 'w-9', secretKey: SECRET, guests: false });
+    const res = await app.http().get('/api/imbachat/widget');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ guests: false });
+    const chat = await token(await siteUserJwt(app.strapi, alice.id));
+    expect(chat.status).toBe(200);
+    expect(chat.body.widget_id).toBe('w-9');
+    // Guests off is said even before the widget is configured: it is a choice, not a fault.
+    await configure(app.strapi, { widgetId: null });
+    expect((await app.http().get('/api/imbachat/widget')).body).toEqual({ guests: false });
+  });
+
+  it('refuses load options it does not know, naming the setting', async () => {
+    for (const widgetOptions of [{ theme: 'neon' }, { position: 'top' }, { language: 'English!' }, { resizable: 'yes' }, { onInitSuccess: 'alert(1)' }, []]) {
+      await expect(configure(app.strapi, { widgetOptions })).rejects.toMatchObject({ details: { errors: [{ path: ['widgetOptions'] }] } });
+    }
   });
 
   it('never hands out a script address saved before only imbachat.com was accepted', async () => {
@@ -50,7 +75,7 @@ describe('GET /api/imbachat/widget', () => {
     await store.set({ value: { ...before, widgetId: 'w-5', widgetScriptUrl: 'http://evil.example/{widgetId}.js' } });
     settingsService(app.strapi).invalidate();
     const res = await app.http().get('/api/imbachat/widget');
-    expect(res.body).toEqual({ widget_id: 'w-5', script_url: 'https://api.imbachat.com/imbachat/v1/w-5/widget' });
+    expect(res.body).toEqual({ widget_id: 'w-5', script_url: 'https://api.imbachat.com/imbachat/v1/w-5/widget', options: {} });
     const log = await logged(() => fs.readFileSync(app.logFile, 'utf8'), 'The saved widgetScriptUrl');
     expect(log).toMatch(/The saved widgetScriptUrl is not on imbachat\.com and is ignored/);
   });
@@ -94,6 +119,7 @@ describe('GET /api/imbachat/token', () => {
         expires_at: expect.any(Number),
         widget_id: 'w-1',
         script_url: 'https://api.imbachat.com/imbachat/v1/w-1/widget',
+        options: {},
       });
       expect(res.body.expires_at).toBeGreaterThanOrEqual(before + 900);
       expect(res.body.expires_at).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 900);

@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
 import { unreadableReason } from '../services/settings';
 import { keepAuthErrorMessages } from '../utils/auth-errors';
+import type { GuestsOff } from '../../../contract';
 import { getService } from '../utils/get-service';
 
 const BEARER = /^Bearer +(\S+) *$/i;
@@ -11,6 +12,11 @@ const BEARER = /^Bearer +(\S+) *$/i;
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async widget(ctx: Context) {
     const settings = await getService(strapi, 'settings').get();
+    // Guests off is a setting, not a fault: a 200 the front end reads, never an error it must catch.
+    if (!settings.guests) {
+      ctx.body = { guests: false } satisfies GuestsOff;
+      return;
+    }
     if (!settings.widgetId) return ctx.serviceUnavailable('ImbaChat is not configured: set the widget ID');
     ctx.body = getService(strapi, 'chatToken').widgetInfo(settings);
   },

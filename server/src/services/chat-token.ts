@@ -1,10 +1,11 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { ChatToken, Settings, WidgetInfo } from '../../../contract';
 
-/** The widget script's URL: the template with `{widgetId}` filled in. */
-export const widgetInfo = (settings: Pick<Settings, 'widgetId' | 'widgetScriptUrl'>): WidgetInfo => ({
+/** The widget's id, its script's URL (the template with `{widgetId}` filled in) and the site's load options. */
+export const widgetInfo = (settings: Pick<Settings, 'widgetId' | 'widgetScriptUrl' | 'widgetOptions'>): WidgetInfo => ({
   widget_id: settings.widgetId,
   script_url: settings.widgetScriptUrl.split('{widgetId}').join(encodeURIComponent(settings.widgetId)),
+  options: settings.widgetOptions,
 });
 
 /**

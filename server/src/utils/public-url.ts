@@ -45,5 +45,6 @@ export const pluginEndpoints = (strapi: Core.Strapi, baseUrl: string): Endpoints
     version: `${base}/v1`,
     token: `${base}/token`,
     widget: `${base}/widget`,
+    notifications: `${base}/v1/notifications`,
   };
 };
