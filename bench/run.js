@@ -252,6 +252,13 @@ connections ÷ requests/s.
   token is signed with \`node:crypto\`, byte for byte what jsonwebtoken gives (a unit test compares
   2,000 tokens). With the prepared statement below: token / \`/_health\` 0.50 → 0.69 (site CPU per
   request 750 → 603 µs, \`/_health\` about 400 µs), \`BENCH_ONLY=hot node bench/run.js\`.
+- **Chat identity.** With \`chatRoles\` on, each of the 100 users carries ten more booleans: the
+  answer grows from about 5 to 32 kB. The role is joined into the same SQL query (about 30 µs more
+  for 100 rows on SQLite, measured with better-sqlite3 alone); each role's chat role and permissions
+  are made once per role map, and their JSON is written into the answer once per role rather than
+  serialized for each user (\`JSON.stringify\` of 100 such users took 100 µs, the answer is now built
+  in about 65). What is left is the size of the answer: the site's CPU per request is compared as
+  well as requests/s, since autocannon, on the same two cores, also reads six times the bytes.
 - **Users by id.** One SQL query (\`id IN (…)\` on the primary key, checked with EXPLAIN; a second
   one reads the files when the avatar is a media field) whatever the number of ids. The rows are
   read with knex directly, not through Strapi's query engine, whose row mapping cost more than the
@@ -274,11 +281,13 @@ connections ÷ requests/s.
   and checks each candidate's value in full. PostgreSQL multiplies the trigrams' frequencies as if
   they were independent, so it took a common name fragment (\`tima\`: one user in 40) for a rare one,
   fetched its 25,000 rows to sort them and answered in 110–150 ms (the slowest tenth of terms drawn
-  as above, straight SQL on 1,000,000 users). Now the GIN lookup fetches at most 2,000 rows, unordered;
-  fewer means that was all of them, and 2,000 means the fragment is common and the table read in id
-  order meets the limit soon: p90 of those terms 128 → 16 ms, p99 152 → 26 ms, p50 unchanged
-  (3.2 ms). One- and two-character terms read the
-  table in id order until the limit is reached (fast when many match) after checking
+  as above, straight SQL on 1,000,000 users). Now a \`contains\` term first reads the first 4,000
+  rows in id order (about a millisecond): a common fragment meets the limit there. Only a rarer term
+  asks the GIN index, which then has few rows to give (it fetches at most 2,000, unordered; 2,000
+  means the fragment is common after all, and the table read on in id order meets the limit soon).
+  At 1,000,000 users \`contains\` p50 went from 9.8 to 5.6 ms in the run before this one
+  (\`BENCH_SEARCH_SIZES=1000000 node bench/search.js postgres\`). One- and two-character terms read
+  the table in id order until the limit is reached (fast when many match) after checking
   \`imbachat_search_short\`, which answers at once for a term nobody has; the slow case left is a
   short term only a few users have, which reads the whole table. MariaDB has no trigram index:
   its \`contains\` reads the table in id order until the limit (after the same check, on every pair

@@ -46,8 +46,12 @@ const INSERT_BATCH = 500;
 const ARRAY_BATCH = 10_000;
 /** Pairs of a long term looked up before MariaDB reads its table for it. */
 const MAX_PAIRS_CHECKED = 16;
-/** Rows PostgreSQL reads in id order before it asks its trigram index (see find). */
+/** Rows PostgreSQL reads in id order before it asks its trigram index, for a common term (see find). */
 const PG_EARLY_ROWS = 4000;
+/** A term whose every trigram is in at least this share of the rows counts as common (see find). */
+const PG_COMMON_SHARE = 0.01;
+/** How long PostgreSQL's trigram statistics are used before they are read again. */
+const PG_STATS_MS = 10 * 60_000;
 /** Rows a PostgreSQL trigram lookup may fetch before the term counts as common (see find). */
 const PG_CANDIDATES = 2000;
 /** Never part of a folded key (control characters are dropped), so it can join trigrams into one value. */
@@ -68,6 +72,36 @@ export const searchTable = (strapi: Core.Strapi) => {
 
   const ids = async (db: Knex, sql: string, bindings: readonly unknown[] = []) =>
     rowsOf(await db.raw(sql, bindings as Knex.RawBinding[])).map((row) => Number(row.id));
+
+  /**
+   * PostgreSQL's own count of the commonest trigrams (ANALYZE's most common elements of `grams`,
+   * up to 10,000 with the column's statistics target): trigram → share of rows. Read at most every
+   * PG_STATS_MS; empty until the table has been analyzed (then every term counts as rare).
+   */
+  let gramStats: { at: number; shares: Map<string, number>; reading?: Promise<void> } = { at: 0, shares: new Map() };
+  const readGramStats = async () => {
+    const result = await knex().raw(
+      `SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs FROM pg_stats
+       WHERE schemaname = current_schema() AND tablename = ? AND attname = 'grams'`,
+      [SEARCH_TABLE]
+    );
+    const [row] = rowsOf(result) as unknown as { elems: string[] | null; freqs: number[] | null }[];
+    const shares = new Map<string, number>();
+    (row?.elems ?? []).forEach((gram, i) => shares.set(gram, Number(row?.freqs?.[i] ?? 0)));
+    gramStats = { at: Date.now(), shares };
+  };
+  /** Whether each trigram of the term is common enough that the term's rows are met early in id order. */
+  const looksCommon = async (grams: string[]) => {
+    if (Date.now() - gramStats.at > PG_STATS_MS) {
+      gramStats.reading ??= readGramStats().finally(() => {
+        gramStats.reading = undefined;
+      });
+      // The first time, wait for it; afterwards the old figures serve while new ones are read.
+      if (gramStats.at === 0) await gramStats.reading.catch(() => undefined);
+      else gramStats.reading.catch(() => undefined);
+    }
+    return grams.every((gram) => (gramStats.shares.get(gram) ?? 0) >= PG_COMMON_SHARE);
+  };
 
   const ddl: Record<Client, string[]> = {
     sqlite: [
@@ -207,7 +241,12 @@ export const searchTable = (strapi: Core.Strapi) => {
           for (const statement of ddl.postgres.filter((sql) => sql.startsWith('CREATE INDEX'))) await trx.raw(statement);
         }
       });
-      if (client() === 'postgres') await knex().raw(`ANALYZE ${SEARCH_TABLE}`);
+      if (client() === 'postgres') {
+        // The table was just written whole: vacuumed now (its visibility map set, its statistics
+        // fresh), autovacuum has nothing to do in the middle of the first searches.
+        await knex().raw(`VACUUM (ANALYZE) ${SEARCH_TABLE}`);
+        gramStats = { at: 0, shares: new Map() };
+      }
     },
 
     /** How many users the index holds (each indexed user has exactly one username row). */
@@ -263,16 +302,19 @@ export const searchTable = (strapi: Core.Strapi) => {
       }
       // PostgreSQL takes a term's trigrams as independent, so it thinks a common name fragment rare,
       // and its GIN index answers only unordered: asked for a fragment thousands of keys hold, it
-      // reads them all. A common fragment is met within the first rows in id order, so those are
-      // read first (PG_EARLY_ROWS, about a millisecond); only a rarer term asks the index, which then
-      // has few rows to give (at most PG_CANDIDATES are fetched; past that the term is common after
-      // all, and the table read on in id order meets `rows` matches soon).
-      const early = await ids(
-        db,
-        `SELECT id FROM (SELECT id, folded FROM ${SEARCH_TABLE} ORDER BY id LIMIT ${PG_EARLY_ROWS}) s WHERE ${contains}${fields} ORDER BY id LIMIT ?`,
-        [term, rows]
-      );
-      if (early.length === rows) return early;
+      // reads them all. A term whose every trigram is common (by PostgreSQL's own statistics) is met
+      // within the first rows in id order, so those are read first (PG_EARLY_ROWS, about a
+      // millisecond). Other terms, and common ones not met there, ask the index, which then has few
+      // rows to give (at most PG_CANDIDATES are fetched; past that the term is common after all,
+      // and the table read on in id order meets `rows` matches soon).
+      if (await looksCommon(lookup.grams)) {
+        const early = await ids(
+          db,
+          `SELECT id FROM (SELECT id, folded FROM ${SEARCH_TABLE} ORDER BY id LIMIT ${PG_EARLY_ROWS}) s WHERE ${contains}${fields} ORDER BY id LIMIT ?`,
+          [term, rows]
+        );
+        if (early.length === rows) return early;
+      }
       const found = await ids(db, `SELECT id FROM ${SEARCH_TABLE} WHERE grams @> ?::text[]${check}${fields} LIMIT ${PG_CANDIDATES}`, [
         lookup.grams,
         ...checkTerm,

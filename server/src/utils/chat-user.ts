@@ -83,6 +83,8 @@ const identityJson = new WeakMap<object, { chat_role: string; json: string }>([
  * JSON readers ignore). Users that carry no shared identity (a hook's copies) are serialized whole.
  */
 export const chatUsersJson = (users: readonly ChatUser[]): string => {
+  // Without chat roles (or after a hook, whose copies share nothing) there is nothing to write in.
+  if (users.length === 0 || !users[0].permissions || !identityJson.has(users[0].permissions)) return JSON.stringify(users);
   let out = '[';
   for (let i = 0; i < users.length; i += 1) {
     const user = users[i];
