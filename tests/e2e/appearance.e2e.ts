@@ -38,7 +38,7 @@ const bootPlayground = (env: Record<string, string> = {}) => {
 const keepStoredSettings = (state: { app: TestApp }) => {
   let row: Record<string, unknown>;
   beforeEach(async () => {
-    row = (await store(state.app).get({})) ?? {};
+    row = ((await store(state.app).get({})) as Record<string, unknown> | null) ?? {};
   });
   afterEach(async () => {
     await writeRow(state.app, row);
@@ -162,7 +162,7 @@ describe('Settings → ImbaChat → Appearance', () => {
       await shows(page.getByTestId('load-preview-notes'), 'get the same options from /api/imbachat/widget');
 
       await guests.uncheck({ force: true });
-      await shows(page.getByTestId('load-preview-notes'), 'get no widget while "Visitors get the chat" is off');
+      await shows(page.getByTestId('load-preview-notes'), 'get no widget while "Guests see the chat" is off');
       await save(page);
       expect((await settingsService(state.app.strapi).get()).guests).toBe(false);
       const visitor = await widget();

@@ -40,28 +40,31 @@ export const AppearanceSection = ({ readOnly, locked }: AppearanceSectionProps) 
           <SettingInput name="guests" type="toggle" locked={locked('guests')} disabled={readOnly || locked('guests')} />
         </Cell>
       </Grid.Root>
-      <Flex justifyContent="space-between" alignItems="flex-end" gap={4} wrap="wrap" paddingTop={2}>
-        <Flex direction="column" alignItems="stretch" gap={1}>
+      <Flex justifyContent="space-between" alignItems="flex-end" gap={4} paddingTop={2}>
+        <Flex direction="column" alignItems="stretch" gap={1} flex="1">
           <Typography variant="sigma" textColor="neutral600" tag="h3">
             {formatMessage(t('field.widgetOptions.label'))}
           </Typography>
-          <Typography variant="pi" textColor="neutral600" data-testid="widgetOptions-hint">
-            {optionsLocked ? formatMessage(t('field.locked'), { key: 'widgetOptions' }) : formatMessage(t('field.widgetOptions.hint'))}
-          </Typography>
+          <Flex gap={2} alignItems="flex-start">
+            {optionsLocked && <Lock fill="neutral500" width="1.4rem" height="1.4rem" aria-hidden />}
+            <Typography variant="pi" textColor="neutral600" data-testid="widgetOptions-hint">
+              {optionsLocked ? formatMessage(t('field.locked'), { key: 'widgetOptions' }) : formatMessage(t('field.widgetOptions.hint'))}
+            </Typography>
+          </Flex>
         </Flex>
-        {optionsLocked ? (
-          <Lock fill="neutral500" width="1.6rem" height="1.6rem" aria-hidden />
-        ) : (
-          <Button
-            variant="tertiary"
-            size="S"
-            startIcon={<ArrowsCounterClockwise />}
-            disabled={disabled || Object.keys(options).length === 0}
-            onClick={() => setOptions({})}
-            data-testid="widgetOptions-reset"
-          >
-            {formatMessage(t('widget-option.reset'))}
-          </Button>
+        {!optionsLocked && (
+          <Flex shrink={0}>
+            <Button
+              variant="tertiary"
+              size="S"
+              startIcon={<ArrowsCounterClockwise />}
+              disabled={disabled || Object.keys(options).length === 0}
+              onClick={() => setOptions({})}
+              data-testid="widgetOptions-reset"
+            >
+              {formatMessage(t('widget-option.reset'))}
+            </Button>
+          </Flex>
         )}
       </Flex>
       <Grid.Root gap={5}>
