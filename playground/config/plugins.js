@@ -18,6 +18,7 @@ module.exports = ({ env }) => ({
       chatRoles: env('IMBACHAT_CHAT_ROLES'),
       // JSON: {"moderator":{"chat_role":"admin"}}
       roleMap: env('IMBACHAT_ROLE_MAP'),
+      guests: env('IMBACHAT_GUESTS'), widgetOptions: env('IMBACHAT_WIDGET_OPTIONS'), // JSON: {"theme":"dark"}
       // The chat server's own address belongs here, so no one can lock it out.
       throttle: { trustedIps: env.array('IMBACHAT_TRUSTED_IPS', []) },
       // The guide's `profiles` map, added to every user object by the site's own hook.

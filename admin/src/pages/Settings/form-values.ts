@@ -84,6 +84,7 @@ const RULE_MESSAGES: Partial<Record<string, { key: MessageKey; values?: Record<s
   'search-mode': { key: 'validation.search-mode' },
   separator: { key: 'validation.separator' },
   'role-map': { key: 'validation.role-map', values: { max: String(MAX_MAPPED_ROLES) } },
+  'widget-options': { key: 'validation.widget-options' },
   type: { key: 'validation.type' },
   unknown: { key: 'validation.unknown' },
 };

@@ -13,6 +13,7 @@ import {
 } from '../../../../contract';
 import { PERMISSIONS } from '../../permissions';
 import { t } from '../../utils/translation';
+import { AppearanceSection } from './AppearanceSection';
 import { EndpointsPanel } from './EndpointsPanel';
 import { readSave, SettingsFormError, toFormValues, type FormValues } from './form-values';
 import { SecretInput, type ShortWarning } from './SecretInput';
@@ -156,6 +157,7 @@ const SettingsPage = () => {
                   {secret('secretKey', settings.secretKeySet)}
                   {input('tokenTtlSeconds', 'number')}
                 </Section>
+                <AppearanceSection readOnly={readOnly} locked={locked} />
                 <Section
                   title={formatMessage(t('section.user-fields'))}
                   description={formatMessage(t('section.user-fields.description'))}
