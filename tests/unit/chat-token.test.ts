@@ -59,9 +59,10 @@ describe('signChatToken', () => {
 
 describe('widgetInfo', () => {
   it('fills every {widgetId} in the template', () => {
-    expect(widgetInfo({ widgetId: 'abc', widgetScriptUrl: 'https://cdn.test/{widgetId}/w.js?id={widgetId}' })).toEqual({
+    expect(widgetInfo({ widgetId: 'abc', widgetScriptUrl: 'https://cdn.test/{widgetId}/w.js?id={widgetId}', widgetOptions: { theme: 'dark' } })).toEqual({
       widget_id: 'abc',
       script_url: 'https://cdn.test/abc/w.js?id=abc',
+      options: { theme: 'dark' },
     });
   });
 });

@@ -105,6 +105,7 @@ describe('pluginEndpoints', () => {
       version: 'https://cms.example.com/rest/imbachat/v1',
       token: 'https://cms.example.com/rest/imbachat/token',
       widget: 'https://cms.example.com/rest/imbachat/widget',
+      notifications: 'https://cms.example.com/rest/imbachat/v1/notifications',
     });
   });
 
