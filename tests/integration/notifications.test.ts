@@ -138,6 +138,16 @@ describe('POST /api/imbachat/v1/notifications', () => {
     expect(Number(row.skipped)).toBe(0);
   });
 
+  it('of several notifications at once, exactly one is emailed and each other is counted once', async () => {
+    const user = await createSiteUser(app.strapi, { username: 'henry' });
+    await turnOn();
+    const answers = await Promise.all(Array.from({ length: 6 }, () => notify({ user_id: user.id, title: 'Hello', body: 'At once' })));
+    const data = answers.map((res) => res.body.data as { sent: boolean; skipped?: number });
+    expect(data.filter((one) => one.sent)).toHaveLength(1);
+    expect(data.filter((one) => !one.sent).map((one) => one.skipped).sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(await mailTo(user.email)).toHaveLength(1);
+  });
+
   it('never emails a blocked user, a user without an address or an unknown id, and says why', async () => {
     const blocked = await createSiteUser(app.strapi, { username: 'blockedbob', blocked: true });
     const noEmail = await createSiteUser(app.strapi, { username: 'noemail' });

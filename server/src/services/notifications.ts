@@ -138,7 +138,11 @@ const notificationsService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (!settings.notifyByEmail) return OFF;
       const now = Date.now();
       afterAnswer(async () => {
-        const candidates = await users.contactsByEmail(address, nameFieldOf(settings));
+        // The address exactly, but for case (MySQL's collations would also match "é" to "e").
+        const asked = address.toLowerCase();
+        const candidates = (await users.contactsByEmail(address, nameFieldOf(settings))).filter(
+          (candidate) => typeof candidate.email === 'string' && candidate.email.trim().toLowerCase() === asked
+        );
         // An address two accounts share is that mailbox's: it gets mail while one of them may.
         const user = candidates.find((candidate) => !candidate.blocked) ?? candidates[0] ?? null;
         const result = await deliver(user, message, siteUrl, settings, now);
