@@ -99,7 +99,7 @@ describe('POST /api/imbachat/v1/notifications', () => {
     const carol = await createSiteUser(app.strapi, { username: 'carol' });
     const dave = await createSiteUser(app.strapi, { username: 'dave', blocked: true });
     await turnOn();
-    const answers = [];
+    const answers: Awaited<ReturnType<typeof notify>>[] = [];
     for (const address of [carol.email.toUpperCase(), dave.email, 'nobody@example.test']) {
       answers.push(await notify({ email_to: address, title: 'Hello', body: 'You have a message' }));
     }

@@ -21,6 +21,22 @@ export const notifyTable = (strapi: Core.Strapi) => {
   const knex = () => strapi.db.connection;
   const rows = () => knex()(NOTIFY_TABLE);
 
+  /** One more notification not emailed, and the count it makes, in one statement: each caller gets its own number. */
+  const countSkipped = async (userId: number): Promise<{ skipped: number; sentAt: number } | null> => {
+    if (strapi.db.dialect.client === 'mysql') {
+      // No RETURNING: LAST_INSERT_ID(expr) hands this connection the value the row was given.
+      const [result] = (await knex().raw('UPDATE ?? SET skipped = LAST_INSERT_ID(skipped + 1) WHERE user_id = ?', [NOTIFY_TABLE, userId])) as [
+        { affectedRows: number; insertId: number },
+      ];
+      if (result.affectedRows === 0) return null;
+      const row = (await rows().select('sent_at').where('user_id', userId).first()) as { sent_at: number | string } | undefined;
+      return { skipped: Number(result.insertId), sentAt: Number(row?.sent_at ?? 0) };
+    }
+    const result = await knex().raw('UPDATE ?? SET skipped = skipped + 1 WHERE user_id = ? RETURNING skipped, sent_at', [NOTIFY_TABLE, userId]);
+    const [row] = (Array.isArray(result) ? result : result.rows) as { skipped: number | string; sent_at: number | string }[];
+    return row ? { skipped: Number(row.skipped), sentAt: Number(row.sent_at) } : null;
+  };
+
   return {
     /** Creates the table when it is missing; safe when several instances start at once. */
     ensure: () =>
@@ -45,11 +61,8 @@ export const notifyTable = (strapi: Core.Strapi) => {
           .andWhere('sent_at', '<=', now - windowMs)
           .update({ sent_at: now, skipped: 0 });
         if (Number(taken) > 0) return { claimed: true, sentAt: now };
-        await rows().where('user_id', userId).increment('skipped', 1);
-        const row = (await rows().select('sent_at', 'skipped').where('user_id', userId).first()) as
-          | { sent_at: number | string; skipped: number | string }
-          | undefined;
-        if (row || attempt > 0) return { claimed: false, sentAt: Number(row?.sent_at ?? now), skipped: Number(row?.skipped ?? 1) };
+        const row = await countSkipped(userId);
+        if (row || attempt > 0) return { claimed: false, sentAt: row?.sentAt ?? now, skipped: row?.skipped ?? 1 };
       }
     },
 
