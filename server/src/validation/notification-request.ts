@@ -22,9 +22,11 @@ export type NotificationRequest =
 
 /** A text field of at most `max` characters (not UTF-16 units), '' when absent. */
 const textField = (value: unknown, name: string, max: number): string => {
-  // Two UTF-16 units at most per character: the cheap check first.
-  const text = optionalString(value, name, max * 2) ?? '';
-  if (text.length > max && Array.from(text).length > max) throw new errors.ValidationError(`${name} is longer than ${max} characters`);
+  const text = optionalString(value, name, Number.MAX_SAFE_INTEGER) ?? '';
+  // Two UTF-16 units at most per character: the cheap checks first.
+  if (text.length > max && (text.length > max * 2 || Array.from(text).length > max)) {
+    throw new errors.ValidationError(`${name} is longer than ${max} characters`);
+  }
   return text;
 };
 
