@@ -103,9 +103,9 @@ describe('pluginEndpoints', () => {
       search: 'https://cms.example.com/rest/imbachat/v1/search',
       authUsers: 'https://cms.example.com/rest/imbachat/v1/auth_users',
       version: 'https://cms.example.com/rest/imbachat/v1',
+      token: 'https://cms.example.com/rest/imbachat/token',
       widget: 'https://cms.example.com/rest/imbachat/widget',
       notifications: 'https://cms.example.com/rest/imbachat/v1/notifications',
-      widget: 'https://cms.example.com/rest/imbachat/widget',
     });
   });
 
