@@ -1,3 +1,6 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import request from 'supertest';
 import { restoreAfterEach } from '../helpers/restore';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 import { basic, configure, createSiteUser, expectNoSecretsIn, logFromNow, logged, startStrapi, type TestApp } from '../helpers/strapi';
@@ -226,6 +229,46 @@ describe('POST /api/imbachat/v1/notifications', () => {
     const user = await createSiteUser(app.strapi, { username: 'emoji' });
     await turnOn();
     expect((await notify({ user_id: user.id, title: '😀'.repeat(200) })).body).toEqual(ok({ sent: true }));
+    expect(await mailTo(user.email)).toHaveLength(1);
+  });
+});
+
+// Several processes on one SQLite file is not a setup Strapi supports: PostgreSQL and MySQL only.
+(process.env.DATABASE_CLIENT && process.env.DATABASE_CLIENT !== 'sqlite' ? describe : describe.skip)('two instances on one database', () => {
+  let b: ChildProcess | undefined;
+  afterAll(() => {
+    b?.kill('SIGTERM');
+  });
+
+  it('share each user\'s window: of notifications to both at once, exactly one is emailed', async () => {
+    // Instance B inherits this process's environment: the same database and SMTP server.
+    b = spawn(process.execPath, [path.join(__dirname, '..', 'helpers', 'second-instance.js')], { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const bUrl = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      b!.stdout!.on('data', (chunk) => {
+        out += chunk;
+        const line = out.split('\n').find((l) => l.startsWith('{"port"'));
+        if (line) resolve(`http://127.0.0.1:${JSON.parse(line).port}`);
+      });
+      b!.on('exit', (code) => reject(new Error(`instance B exited with ${code}`)));
+    });
+    const onB = (body: object) => request(bUrl).post('/api/imbachat/v1/notifications').set('Authorization', AUTH).send(body);
+
+    const blocked = await createSiteUser(app.strapi, { username: 'twoblocked', blocked: true });
+    const user = await createSiteUser(app.strapi, { username: 'twoinstances' });
+    await turnOn();
+    // B sees the setting within its settings cache: a blocked user's answer tells when.
+    const started = Date.now();
+    while ((await onB({ user_id: blocked.id, title: 'x' })).body.data?.reason !== 'blocked' && Date.now() - started < 5000) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const message = { user_id: user.id, title: 'Hello', body: 'From two instances' };
+    const answers = await Promise.all([...Array.from({ length: 3 }, () => notify(message)), ...Array.from({ length: 3 }, () => onB(message))]);
+    const data = answers.map((res) => res.body.data as { sent: boolean; skipped?: number });
+    expect(data.filter((one) => one.sent)).toHaveLength(1);
+    expect(data.filter((one) => !one.sent).map((one) => one.skipped).sort()).toEqual([1, 2, 3, 4, 5]);
+    // Had B sent a second email, it would be in by now.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await mailTo(user.email)).toHaveLength(1);
   });
 });
