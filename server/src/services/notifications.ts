@@ -14,7 +14,14 @@ export type NotSentReason = 'notifications-off' | 'unknown-user' | 'blocked' | '
 /** What a notification by `user_id` did. */
 export type NotifyResult =
   | { sent: true }
-  | { sent: false; reason: NotSentReason; /** rate-limited: notifications not emailed in this window, this one included */ skipped?: number; /** rate-limited: seconds until the next email may go */ retry_after?: number };
+  | {
+      sent: false;
+      reason: NotSentReason;
+      /** rate-limited: notifications not emailed in this window, this one included. */
+      skipped?: number;
+      /** rate-limited: seconds until the user's next email may go. */
+      retry_after?: number;
+    };
 
 /** What a notification by `email_to` answers: the same whoever the address belongs to. */
 export type NotifyAccepted = { accepted: true };
