@@ -25,6 +25,24 @@ module.exports = ({ env }) => ({
       extendUsers: env.bool('IMBACHAT_PROFILES_HOOK', false) ? require('../src/extend-users') : undefined,
     },
   },
+  // Notification emails go through Strapi's email plugin: an SMTP server when SMTP_HOST is set
+  // (the tests start one), Strapi's default provider (sendmail) otherwise.
+  ...(env('SMTP_HOST')
+    ? {
+        email: {
+          config: {
+            provider: 'nodemailer',
+            providerOptions: {
+              host: env('SMTP_HOST'),
+              port: env.int('SMTP_PORT', 587),
+              secure: env.bool('SMTP_SECURE', false),
+              ...(env('SMTP_USERNAME') ? { auth: { user: env('SMTP_USERNAME'), pass: env('SMTP_PASSWORD') } } : {}),
+            },
+            settings: { defaultFrom: env('SMTP_FROM', 'ImbaChat playground <no-reply@playground.test>') },
+          },
+        },
+      }
+    : {}),
   'users-permissions': {
     config: { jwtSecret: env('JWT_SECRET', 'playground-users-permissions-jwt-secret') },
   },

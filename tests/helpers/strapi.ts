@@ -27,6 +27,12 @@ const MANAGED_ENV = [
   'PROXY_MAX_IPS',
   'PUBLIC_URL',
   'IMBACHAT_PROFILES_HOOK',
+  'SMTP_HOST',
+  'SMTP_PORT',
+  'SMTP_SECURE',
+  'SMTP_USERNAME',
+  'SMTP_PASSWORD',
+  'SMTP_FROM',
 ];
 
 export interface TestApp {

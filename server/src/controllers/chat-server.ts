@@ -4,12 +4,15 @@ import { errors } from '@strapi/utils';
 import { version as pluginVersion } from '../../../package.json';
 import { API_VERSION, SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX, SEARCH_TERM_MAX_LENGTH } from '../constants';
 import { chatServerSettings } from '../middlewares/basic-auth';
+import { EmailNotSent } from '../services/notifications';
 import { keepAuthErrorMessages } from '../utils/auth-errors';
+import { sendChatError } from '../utils/chat-error';
 import { chatUsersJson } from '../utils/chat-user';
 import { getService } from '../utils/get-service';
 import { parseUserIds } from '../utils/parse-user-ids';
 import { publicBaseUrl } from '../utils/public-url';
 import { bodyObject, firstPresent, optionalString } from '../utils/request-input';
+import { parseNotificationRequest } from '../validation/notification-request';
 
 const LOGIN_MAX_LENGTH = 255;
 const PASSWORD_MAX_LENGTH = 1024;
@@ -63,4 +66,22 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const { name } = getService(strapi, 'userFields').plan(chatServerSettings(ctx));
     ctx.body = await getService(strapi, 'siteAuth').checkLogin(login, password, name);
   }),
+
+  async notifications(ctx: Context) {
+    const request = parseNotificationRequest(bodyObject(ctx.request.body));
+    const settings = chatServerSettings(ctx);
+    const siteUrl = publicBaseUrl(strapi, ctx.origin);
+    const notifications = getService(strapi, 'notifications');
+    try {
+      const data =
+        'emailTo' in request
+          ? notifications.notifyAddress(request.emailTo, request.message, siteUrl, settings)
+          : await notifications.notifyUser(request.userId, request.message, siteUrl, settings);
+      ctx.body = { code: 200, version: API_VERSION, data };
+    } catch (error) {
+      // By user_id only: an email_to is answered before any email is tried.
+      if (error instanceof EmailNotSent) return sendChatError(ctx, 502, error.message);
+      throw error;
+    }
+  },
 });

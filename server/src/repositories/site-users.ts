@@ -240,6 +240,11 @@ export const siteUsers = (strapi: Core.Strapi) => {
     }
   };
 
+  const CONTACT_KEYS: (keyof SiteUser)[] = ['id', 'username', 'name', 'email', 'blocked'];
+  const contactColumns = (nameField: string) =>
+    Object.fromEntries(CONTACT_KEYS.map((key) => [key, column(key === 'name' ? nameField : key)]));
+  const contact = (row: Record<string, unknown>) => siteUser(CONTACT_KEYS, CONTACT_KEYS.map((key) => row[key]));
+
   return {
     /** These users, blocked or not (`blocked` says), in no particular order. */
     async byIds(ids: number[], columns: SiteUserColumns): Promise<SiteUser[]> {
@@ -271,6 +276,24 @@ export const siteUsers = (strapi: Core.Strapi) => {
         .first()) as (Omit<LocalAccount, 'blocked' | 'confirmed'> & { blocked: unknown; confirmed: unknown }) | undefined;
       // SQLite and MySQL answer booleans as 0/1.
       return row ? { ...row, id: Number(row.id), blocked: Boolean(row.blocked), confirmed: Boolean(row.confirmed) } : null;
+    },
+
+    /** A user to email (notifications): name per the name field, stored address, blocked or not. */
+    async contactById(id: number, nameField: string): Promise<SiteUser | null> {
+      const row = (await knex()(meta().tableName).select(contactColumns(nameField)).where(column('id'), id).first()) as
+        | Record<string, unknown>
+        | undefined;
+      return row ? contact(row) : null;
+    },
+
+    /** The users an address belongs to, case-insensitively, lowest id first (normally one). */
+    async contactsByEmail(address: string, nameField: string): Promise<SiteUser[]> {
+      const rows = (await knex()(meta().tableName)
+        .select(contactColumns(nameField))
+        .whereRaw('LOWER(??) = ?', [column('email'), address.toLowerCase()])
+        .orderBy(column('id'))
+        .limit(10)) as Record<string, unknown>[];
+      return rows.map(contact);
     },
 
     /** How many users are not blocked. */

@@ -7,5 +7,6 @@ import throttle from './throttle';
 import apiTest from './api-test';
 import searchIndex from './search-index';
 import lastSeen from './last-seen';
+import notifications from './notifications';
 
-export default { settings, userFields, users, siteAuth, chatToken, throttle, apiTest, searchIndex, lastSeen };
+export default { settings, userFields, users, siteAuth, chatToken, throttle, apiTest, searchIndex, lastSeen, notifications };

@@ -6,7 +6,7 @@ import { t } from '../../utils/translation';
 import { Cell, Section } from './Section';
 import type { Endpoints } from '../../../../contract';
 
-const ORDER: (keyof Endpoints)[] = ['usersInfo', 'search', 'authUsers', 'version', 'token', 'widget'];
+const ORDER: (keyof Endpoints)[] = ['usersInfo', 'search', 'authUsers', 'notifications', 'version', 'token', 'widget'];
 
 /** The URLs to paste into the ImbaChat cabinet and the front end, each with a copy button. */
 export const EndpointsPanel = ({ endpoints }: { endpoints: Endpoints }) => {

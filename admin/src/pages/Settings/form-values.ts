@@ -1,6 +1,7 @@
 import type { MessageDescriptor } from 'react-intl';
 import {
   MAX_MAPPED_ROLES,
+  NOTIFY_EVERY_MINUTES,
   SECRET_KEY_MIN_LENGTH,
   SETTING_KEYS,
   SETTING_RULES,
@@ -82,6 +83,8 @@ const RULE_MESSAGES: Partial<Record<string, { key: MessageKey; values?: Record<s
   attribute: { key: 'validation.attribute' },
   url: { key: 'validation.url' },
   'search-mode': { key: 'validation.search-mode' },
+  'notify-every': { key: 'validation.notify-every', values: { min: String(NOTIFY_EVERY_MINUTES.min), max: String(NOTIFY_EVERY_MINUTES.max) } },
+  template: { key: 'validation.template' },
   separator: { key: 'validation.separator' },
   'role-map': { key: 'validation.role-map', values: { max: String(MAX_MAPPED_ROLES) } },
   'widget-options': { key: 'validation.widget-options' },

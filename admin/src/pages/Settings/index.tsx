@@ -16,6 +16,7 @@ import { t } from '../../utils/translation';
 import { AppearanceSection } from './AppearanceSection';
 import { EndpointsPanel } from './EndpointsPanel';
 import { readSave, SettingsFormError, toFormValues, type FormValues } from './form-values';
+import { NotificationsSection } from './NotificationsSection';
 import { SecretInput, type ShortWarning } from './SecretInput';
 import { RolesSection } from './RolesSection';
 import { Cell, Section } from './Section';
@@ -176,6 +177,7 @@ const SettingsPage = () => {
                   {input('searchMode', 'select', searchOptions)}
                   {input('idSeparator', 'text')}
                 </Section>
+                <NotificationsSection readOnly={readOnly} locked={locked} />
                 <EndpointsPanel endpoints={meta.endpoints} />
                 <TestApiPanel canTest={!readOnly} />
               </Flex>

@@ -1,0 +1,70 @@
+import type { Browser, Page } from 'playwright-core';
+import { createAdmin, superAdminRoleId } from '../helpers/admin';
+import { settingsService, startStrapi, type TestApp } from '../helpers/strapi';
+import { launchBrowser, listen, logIn, shows, withScreenshot } from './browser';
+
+const PASSWORD = 'Admin-pass-123'; // tests/helpers/admin.ts gives every admin this password
+
+let app: TestApp;
+let baseUrl: string;
+let browser: Browser;
+
+const openSettings = async (): Promise<Page> => {
+  const page = await (await browser.newContext()).newPage();
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await logIn(page, baseUrl, await createAdmin(app.strapi, [await superAdminRoleId(app.strapi)]), PASSWORD);
+  await page.goto(`${baseUrl}/admin/settings/imbachat`);
+  await page.locator('#imbachat-notifyText').waitFor();
+  return page;
+};
+
+beforeAll(async () => {
+  app = await startStrapi({ env: { SERVE_ADMIN_PANEL: 'true' } });
+  baseUrl = await listen(app);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('Settings → ImbaChat → Email notifications', () => {
+  it('explains each option, names the placeholders and saves the templates', async () => {
+    const page = await openSettings();
+    const section = page.getByTestId('notifications');
+    await withScreenshot(page, 'notifications-section', async () => {
+      await shows(section, "Strapi's email plugin");
+      await shows(section, 'Plain text, with {name}, {title}, {body} and {siteUrl} replaced');
+      expect(await page.locator('#imbachat-notifyByEmail').isChecked()).toBe(false);
+      expect(await page.locator('#imbachat-notifyText').inputValue()).toContain('Hello {name},');
+
+      await page.locator('#imbachat-notifyByEmail').check({ force: true });
+      await page.locator('#imbachat-notifyEveryMinutes').fill('30');
+      await page.locator('#imbachat-notifySubject').fill('Psst, {name}: {title}');
+      await page.locator('#imbachat-notifyText').fill('{title}\n{body}\n\n{siteUrl}');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await shows(page.locator('body'), 'ImbaChat settings saved');
+    });
+    settingsService(app.strapi).invalidate();
+    expect(await settingsService(app.strapi).get()).toMatchObject({
+      notifyByEmail: true,
+      notifyEveryMinutes: 30,
+      notifySubject: 'Psst, {name}: {title}',
+      notifyText: '{title}\n{body}\n\n{siteUrl}',
+    });
+  });
+
+  it('refuses an empty template and a window out of range next to the fields', async () => {
+    const page = await openSettings();
+    await page.locator('#imbachat-notifySubject').fill(' ');
+    await page.locator('#imbachat-notifyEveryMinutes').fill('5000');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await shows(page.getByTestId('notifications'), 'Cannot be empty');
+    await shows(page.getByTestId('notifications'), 'A whole number of minutes from 1 to 1440');
+  });
+
+  it('lists the notifications URL among the endpoints', async () => {
+    const page = await openSettings();
+    expect(await page.getByTestId('endpoint-notifications').inputValue()).toBe(`${baseUrl}/api/imbachat/v1/notifications`);
+  });
+});
