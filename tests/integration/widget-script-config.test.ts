@@ -15,7 +15,7 @@ afterAll(async () => {
 describe('widgetScriptUrl from config/plugins', () => {
   it('may be any https address, is locked in the admin, and is what the front end gets', async () => {
     const widget = await app.http().get('/api/imbachat/widget');
-    expect(widget.body).toEqual({ widget_id: 'w-ops', script_url: 'https://static.example.org/chat/w-ops.js' });
+    expect(widget.body).toEqual({ widget_id: 'w-ops', script_url: 'https://static.example.org/chat/w-ops.js', options: {} });
     const token = await adminToken(app, await createAdmin(app.strapi, [await superAdminRoleId(app.strapi)]));
     const settings = await app.http().get('/imbachat/settings').set('Authorization', `Bearer ${token}`);
     expect(settings.body.data.locked).toContain('widgetScriptUrl');
