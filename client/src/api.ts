@@ -11,9 +11,10 @@ const getJson = async <T>(url: string, jwt?: string): Promise<T> => {
   } catch (error) {
     throw new ImbaChatError(`Cannot reach ${url}: ${(error as Error).message}`, 0);
   }
-  const body = await response.json().catch(() => null);
+  const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    throw new ImbaChatError(body?.error?.message ?? `${url} answered HTTP ${response.status}`, response.status);
+    const message = (body as { error?: { message?: string } } | null)?.error?.message;
+    throw new ImbaChatError(message ?? `${url} answered HTTP ${response.status}`, response.status);
   }
   return body as T;
 };

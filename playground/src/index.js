@@ -18,6 +18,13 @@ const demoFiles = () => ({
   '/chat-demo/vendor/react-dom.js': path.join(packageDir('react-dom'), 'umd', 'react-dom.development.js'),
 });
 
+/**
+ * The React entry imports "react" by name, as a bundler resolves it; the demo page has no bundler
+ * (and its CSP allows no inline import map), so the name points at the page's React module here.
+ */
+const REACT_MODULE = '/chat-demo/react/react.mjs';
+const resolveReact = (source) => source.replace(/\bfrom "react"/g, `from "${REACT_MODULE}"`);
+
 module.exports = {
   register({ strapi }) {
     const files = demoFiles();
@@ -25,7 +32,7 @@ module.exports = {
       const file = ctx.method === 'GET' && Object.prototype.hasOwnProperty.call(files, ctx.path) ? files[ctx.path] : undefined;
       if (!file) return next();
       ctx.type = 'text/javascript';
-      ctx.body = fs.createReadStream(file);
+      ctx.body = ctx.path === '/chat-demo/imbachat-react.mjs' ? resolveReact(fs.readFileSync(file, 'utf8')) : fs.createReadStream(file);
     });
   },
   async bootstrap({ strapi }) {

@@ -2,7 +2,7 @@
  * strapi-plugin-imbachat/react: `<ImbaChat>` loads the widget, `useImbaChat()` reads its state and
  * opens dialogs. React is the site's own (a peer); on the server both do nothing.
  */
-import { createElement, Fragment, useEffect, useSyncExternalStore, type ReactElement, type ReactNode } from 'react';
+import { createElement, Fragment, useEffect, useMemo, useSyncExternalStore, type ReactElement, type ReactNode } from 'react';
 import { isNotLoaded, loadImbaChat } from '../../client/src';
 import { fetchChatToken } from '../../client/src/api';
 import { userLoadOptions, type LoadOptions } from '../../client/src/options';
@@ -58,5 +58,5 @@ export interface ImbaChatApi extends ChatState {
 /** The widget's state (`status`, `error`, `userId`) and `openDialog`, anywhere in the page, with or without `<ImbaChat>` above. */
 export const useImbaChat = (): ImbaChatApi => {
   const state = useSyncExternalStore(session.subscribe, session.getSnapshot, session.getServerSnapshot);
-  return { ...state, openDialog: session.openDialog };
+  return useMemo(() => ({ ...state, openDialog: session.openDialog }), [state]);
 };

@@ -157,11 +157,11 @@ describe('the React chat demo page (<ImbaChat> and useImbaChat in StrictMode)', 
         expect(await widgetScripts(page)).toBe(0);
         expect((await seen(page)).loads).toEqual([]);
         expect(await page.locator('#error').count()).toBe(0);
-        await page.locator('#login-form input[name=identifier]').fill('bob');
+        await page.locator('#login-form input[name=identifier]').fill('carol');
         await page.locator('#login-form input[name=password]').fill(USER_PASSWORD);
         await page.locator('#login-form button[type=submit]').click();
-        await shows(page.locator('#status'), 'Chat loaded for bob.');
-        expect((await seen(page)).loads).toEqual([{ ...MERGED, language: 'en-US', user_id: ids.bob, token: expect.any(String) }]);
+        await shows(page.locator('#status'), 'Chat loaded for carol.');
+        expect((await seen(page)).loads).toEqual([{ ...MERGED, language: 'en-US', user_id: ids.carol, token: expect.any(String) }]);
         expect(await widgetScripts(page)).toBe(1);
         expect(problems).toEqual([]);
       });

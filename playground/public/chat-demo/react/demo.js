@@ -1,8 +1,9 @@
 // The React variant of the chat demo: <ImbaChat> loads the widget, useImbaChat() shows its state and
-// opens dialogs. Plain createElement (h) instead of JSX, so the page needs no build step.
-import { StrictMode, createElement as h, useEffect, useState } from 'react';
-import { createRoot } from 'react-dom/client';
-import { ImbaChat, useImbaChat } from 'strapi-plugin-imbachat/react';
+// opens dialogs. Plain createElement (h) instead of JSX, and the playground's URLs for what a front
+// end imports as 'react', 'react-dom/client' and 'strapi-plugin-imbachat/react': no build step.
+import { StrictMode, createElement as h, useEffect, useState } from '/chat-demo/react/react.mjs';
+import { createRoot } from '/chat-demo/react/react-dom-client.mjs';
+import { ImbaChat, useImbaChat } from '/chat-demo/imbachat-react.mjs';
 
 const strapiUrl = window.location.origin;
 const JWT_KEY = 'imbachat-demo-jwt';
