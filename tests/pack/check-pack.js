@@ -78,8 +78,6 @@ const makeApp = (dir, tarball) => {
     'better-sqlite3': dev['better-sqlite3'],
     react: dev.react,
     'react-dom': dev['react-dom'],
-    // For the React entry's declarations, as a React front end has them.
-    '@types/react': dev['@types/react'],
     'react-router-dom': dev['react-router-dom'],
     'styled-components': dev['styled-components'],
     'strapi-plugin-imbachat': `file:${tarball}`,
@@ -132,6 +130,7 @@ try {
       "export const expiresAt = (token: ChatToken): number => token.expires_at;\n" +
       "export const load = () => fetchChatToken({ strapiUrl: 'https://cms.test', jwt: 'x' }).catch((e: ImbaChatError) => e.status);\n"
   );
+  // React's types come with Strapi's admin packages (a direct @types/react here moves packages the admin build needs).
   fs.writeFileSync(
     path.join(app, 'uses-react.ts'),
     "import { ImbaChat, useImbaChat, type ChatStatus, type ImbaChatProps } from 'strapi-plugin-imbachat/react';\n" +
