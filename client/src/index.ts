@@ -2,129 +2,49 @@
  * strapi-plugin-imbachat/client: the ImbaChat widget for a headless front end in three lines.
  * No dependencies and nothing of Node, Strapi or React: runs in any current browser.
  */
-import { ImbaChatError } from './errors';
-import { scriptUrlAllowed } from './script-url';
+import { fetchChatToken, fetchWidget, isGuestsOff } from './api';
+import { mergeLoadOptions, userLoadOptions, type LoadOptions } from './options';
+import { DEFAULT_TIMEOUT_MS, openDialog, pageLanguage, startWidget } from './widget';
 
 export { ImbaChatError, type ImbaChatErrorCode } from './errors';
-export { scriptUrlAllowed };
+export { scriptUrlAllowed } from './script-url';
+export { fetchChatToken, fetchWidget, openDialog, type LoadOptions };
 
-import type { ChatToken, WidgetInfo } from '../../contract';
+import type { ChatToken, GuestsOff, WidgetInfo, WidgetOptions } from '../../contract';
 
-export type { ChatToken, WidgetInfo };
+export type { ChatToken, GuestsOff, WidgetInfo, WidgetOptions };
 
-/** Options ImbaChat's `load` accepts besides the user (language, theme, position, …). */
-export type LoadOptions = Record<string, unknown>;
-
-interface ImbaChatGlobal {
-  load(options?: LoadOptions): unknown;
+/** What loadImbaChat resolves with when it added no widget: a visitor, on a site whose guest mode is off. */
+export interface NotLoaded {
+  loaded: false;
+  reason: 'guests-off';
 }
-interface ImbaApi {
-  openDialog(userId: number | string): unknown;
-}
-type WidgetWindow = Window & { ImbaChat?: ImbaChatGlobal; imbaApi?: ImbaApi };
 
-const DEFAULT_TIMEOUT_MS = 15_000;
-const apiUrl = (strapiUrl: string, path: string) => `${strapiUrl.replace(/\/+$/, '')}/api/imbachat/${path}`;
-
-const getJson = async <T>(url: string, jwt?: string): Promise<T> => {
-  let response: Response;
-  try {
-    response = await fetch(url, { headers: jwt ? { Authorization: `Bearer ${jwt}` } : {}, credentials: 'omit' });
-  } catch (error) {
-    throw new ImbaChatError(`Cannot reach ${url}: ${(error as Error).message}`, 0);
-  }
-  const body = await response.json().catch(() => null);
-  if (!response.ok) {
-    throw new ImbaChatError(body?.error?.message ?? `${url} answered HTTP ${response.status}`, response.status);
-  }
-  return body as T;
-};
-
-/** A chat token for the user whose users-permissions JWT this is. */
-export const fetchChatToken = ({ strapiUrl, jwt }: { strapiUrl: string; jwt: string }) =>
-  getJson<ChatToken>(apiUrl(strapiUrl, 'token'), jwt);
-
-/** The widget's id and script, for a visitor. */
-export const fetchWidget = ({ strapiUrl }: { strapiUrl: string }) => getJson<WidgetInfo>(apiUrl(strapiUrl, 'widget'));
-
-const waitFor = <T>(get: () => T | undefined, timeoutMs: number, message: string): Promise<T> =>
-  new Promise((resolve, reject) => {
-    const deadline = Date.now() + timeoutMs;
-    const check = () => {
-      try {
-        const value = get();
-        if (value) resolve(value);
-        else if (Date.now() >= deadline) reject(new ImbaChatError(message, 0));
-        else setTimeout(check, 50);
-      } catch (error) {
-        reject(error);
-      }
-    };
-    check();
-  });
-
-const widgetWindow = () => window as WidgetWindow;
-const scripts = new Map<string, Promise<ImbaChatGlobal>>();
-
-/**
- * Adds the widget script once per URL and waits for `window.ImbaChat`; a script that fails to load
- * fails at once, and one that is not https (off localhost) is never added.
- */
-const loadScript = async (src: string, timeoutMs: number) => {
-  if (!scriptUrlAllowed(src, location)) {
-    // status 0: no request was made; the code tells this refusal from a network failure.
-    throw new ImbaChatError(`The ImbaChat widget script was not loaded from ${src}: it is not an https URL`, 0, 'insecure-script');
-  }
-  let loaded = scripts.get(src);
-  if (!loaded) {
-    let failed: ImbaChatError | undefined;
-    if (![...document.scripts].some((script) => script.src === src)) {
-      const script = document.createElement('script');
-      script.src = src;
-      script.async = true;
-      script.onerror = () => {
-        failed = new ImbaChatError(`The ImbaChat widget script could not be loaded from ${src}`, 0);
-      };
-      document.head.appendChild(script);
-    }
-    const message = `The ImbaChat widget did not load from ${src} within ${timeoutMs / 1000} s`;
-    loaded = waitFor(() => {
-      if (failed) throw failed;
-      return widgetWindow().ImbaChat;
-    }, timeoutMs, message);
-    loaded.catch(() => {
-      scripts.delete(src);
-      [...document.scripts].find((script) => script.src === src)?.remove();
-    });
-    scripts.set(src, loaded);
-  }
-  return loaded;
-};
+/** Whether loadImbaChat's answer says it loaded no widget (anything else is what `ImbaChat.load` answered). */
+export const isNotLoaded = (result: unknown): result is NotLoaded =>
+  typeof result === 'object' && result !== null && (result as NotLoaded).loaded === false;
 
 export interface LoadImbaChatOptions {
   strapiUrl: string;
   /** The logged-in user's users-permissions JWT; without it the widget loads for a visitor. */
-  jwt?: string;
+  jwt?: string | null;
+  /** `ImbaChat.load` options; they win over the site's (Settings → ImbaChat). `language: 'auto'`: the page's. */
   options?: LoadOptions;
   timeoutMs?: number;
 }
 
 /**
- * Loads the widget: for a logged-in user `ImbaChat.load({user_id, token, ...options})`, for a
- * visitor `ImbaChat.load()`. Resolves with what `load` returns.
+ * Loads the widget: for a logged-in user `ImbaChat.load({...siteOptions, ...options, user_id, token})`,
+ * for a visitor `ImbaChat.load({...siteOptions, ...options})` (`load()` when both are empty). Resolves
+ * with what `load` answers, or, for a visitor while the site's guest mode is off, with
+ * `{loaded: false, reason: 'guests-off'}` and no script added.
  */
-export const loadImbaChat = async ({ strapiUrl, jwt, options = {}, timeoutMs = DEFAULT_TIMEOUT_MS }: LoadImbaChatOptions) => {
+export const loadImbaChat = async ({ strapiUrl, jwt, options, timeoutMs = DEFAULT_TIMEOUT_MS }: LoadImbaChatOptions): Promise<NotLoaded | unknown> => {
   if (!jwt) {
     const widget = await fetchWidget({ strapiUrl });
-    return (await loadScript(widget.script_url, timeoutMs)).load();
+    if (isGuestsOff(widget)) return { loaded: false, reason: 'guests-off' } satisfies NotLoaded;
+    return startWidget(widget, mergeLoadOptions(widget.options, options, pageLanguage), timeoutMs);
   }
   const grant = await fetchChatToken({ strapiUrl, jwt });
-  const imbaChat = await loadScript(grant.script_url, timeoutMs);
-  return imbaChat.load({ user_id: grant.user_id, token: grant.token, ...options });
-};
-
-/** Opens a dialog with this user ("Write message"), waiting for the widget if it is not ready. */
-export const openDialog = async (userId: number | string, { timeoutMs = DEFAULT_TIMEOUT_MS } = {}) => {
-  const api = await waitFor(() => widgetWindow().imbaApi, timeoutMs, `The ImbaChat widget was not ready within ${timeoutMs / 1000} s`);
-  return api.openDialog(userId);
+  return startWidget(grant, userLoadOptions(grant, options, pageLanguage), timeoutMs);
 };

@@ -2,20 +2,14 @@ import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startStrapi, type TestApp } from '../helpers/strapi';
+import { configure, startStrapi, type TestApp } from '../helpers/strapi';
 import { SCREENSHOTS, launchBrowser, listen, pageScreenshot, shows, withScreenshot } from './browser';
+import { STAND_IN, seen } from './stand-in';
 
 // The playground's seeded values (playground/src/seed) and its users-permissions JWT secret.
 const { DEMO_SETTINGS, USER_PASSWORD } = require('../../playground/src/seed');
 const JWT_SECRET = 'playground-users-permissions-jwt-secret';
 const SCRIPT_URL = `https://api.imbachat.com/imbachat/v1/${DEMO_SETTINGS.widgetId}/widget`;
-
-// Stands in for ImbaChat's widget script (its servers are out of reach): records what the page does.
-const STAND_IN = `(function () {
-  var seen = (window.__imba = window.__imba || { loads: [], dialogs: [] });
-  window.ImbaChat = { load: function () { seen.loads.push(arguments.length ? arguments[0] : 'no arguments'); return Promise.resolve('ready'); } };
-  window.imbaApi = { openDialog: function (id) { seen.dialogs.push(id); } };
-})();`;
 
 let app: TestApp;
 let baseUrl: string;
@@ -43,8 +37,6 @@ const openDemo = async ({ delayMs = 0, sessionJwt, unreachable = false }: { dela
   await page.goto(`${baseUrl}/chat-demo/`);
   return { context, page, requested };
 };
-
-const seen = (page: Page) => page.evaluate<{ loads: unknown[]; dialogs: unknown[] }>('window.__imba || { loads: [], dialogs: [] }');
 
 const logInOnPage = async (page: Page, identifier: string, password: string) => {
   await page.locator('#login-form input[name=identifier]').fill(identifier);
@@ -74,6 +66,24 @@ describe('the chat demo page', () => {
       expect((await seen(page)).loads).toEqual(['no arguments']);
     });
     await context.close();
+  });
+
+  it('tells a visitor the chat is for site users while guest mode is off, adding no script', async () => {
+    await configure(app.strapi, { guests: false });
+    try {
+      const { context, page, requested } = await openDemo();
+      await withScreenshot(page, 'demo-guests-off', async () => {
+        await shows(page.locator('#status'), 'The chat is for site users only: log in to chat.');
+        const answer = await page.evaluate(`import('/chat-demo/imbachat-client.mjs').then((client) => client.loadImbaChat({ strapiUrl: location.origin }))`);
+        expect(answer).toEqual({ loaded: false, reason: 'guests-off' });
+        expect(await page.evaluate<number>(`document.querySelectorAll('script[src*="api.imbachat.com"]').length`)).toBe(0);
+        expect(requested).toEqual([]);
+        expect(await page.locator('#error').isVisible()).toBe(false);
+      });
+      await context.close();
+    } finally {
+      await configure(app.strapi, { guests: null });
+    }
   });
 
   it('logs a site user in and loads the chat with their id and a token signed with the secret key', async () => {

@@ -10,7 +10,7 @@ const path = require('node:path');
 const ROOT = path.resolve(__dirname, '..', '..');
 const pkg = require(path.join(ROOT, 'package.json'));
 const ALLOWED = [/^dist\//, /^strapi-(server|admin)\.js$/, /^(README\.md|LICENSE|CHANGELOG\.md|package\.json)$/];
-const NEEDED = ['dist/server/index.js', 'dist/admin/index.js', 'dist/client/index.mjs', 'dist/client/src/index.d.ts', 'dist/contract/index.d.ts', 'strapi-server.js', 'strapi-admin.js', 'README.md', 'LICENSE', 'CHANGELOG.md'];
+const NEEDED = ['dist/server/index.js', 'dist/admin/index.js', 'dist/client/index.mjs', 'dist/client/src/index.d.ts', 'dist/react/index.mjs', 'dist/react/src/index.d.ts', 'dist/contract/index.d.ts', 'strapi-server.js', 'strapi-admin.js', 'README.md', 'LICENSE', 'CHANGELOG.md'];
 
 class CheckFailed extends Error {}
 const fail = (message) => {
@@ -47,11 +47,20 @@ const { createStrapi } = require('@strapi/strapi');
   const version = await fetch(base + '/v1');
   const users = await fetch(base + '/v1/users/1');
   const client = await import('strapi-plugin-imbachat/client');
+  // The React entry with the site's own React, rendered as on a server: it renders its children and nothing of its own.
+  const react = await import('strapi-plugin-imbachat/react');
+  const { createElement } = require('react');
+  const { renderToString } = require('react-dom/server');
+  let chat;
+  const Probe = () => ((chat = react.useImbaChat()), null);
+  const ssr = renderToString(createElement(react.ImbaChat, { strapiUrl: 'https://cms.test' }, createElement('p', null, 'page'), createElement(Probe)));
   console.log(JSON.stringify({
     loadedFrom: strapi.config.get('enabledPlugins').imbachat?.pathToPlugin,
     version: { status: version.status, body: await version.json() },
     users: { status: users.status },
     client: Object.keys(client).sort(),
+    react: Object.keys(react).sort(),
+    ssr: { html: ssr, status: chat.status, window: typeof window },
   }));
   await strapi.destroy();
   process.exit(0);
@@ -105,9 +114,14 @@ try {
     fail(`GET /api/imbachat/v1 answered ${status} ${JSON.stringify(body)}`);
   }
   if (result.users.status !== 503) fail(`an unconfigured users route answered ${result.users.status}, expected 503`);
-  const exported = ['ImbaChatError', 'fetchChatToken', 'fetchWidget', 'loadImbaChat', 'openDialog', 'scriptUrlAllowed'];
+  const exported = ['ImbaChatError', 'fetchChatToken', 'fetchWidget', 'isNotLoaded', 'loadImbaChat', 'openDialog', 'scriptUrlAllowed'];
   if (JSON.stringify(result.client) !== JSON.stringify(exported)) fail(`strapi-plugin-imbachat/client exports ${result.client}`);
   console.log(`pack check: strapi-plugin-imbachat/client imports from the tarball: ${exported.join(', ')}`);
+  const reactExports = ['ImbaChat', 'ImbaChatError', 'useImbaChat'];
+  if (JSON.stringify(result.react) !== JSON.stringify(reactExports)) fail(`strapi-plugin-imbachat/react exports ${result.react}`);
+  const ssrExpected = { html: '<p>page</p>', status: 'idle', window: 'undefined' };
+  if (JSON.stringify(result.ssr) !== JSON.stringify(ssrExpected)) fail(`strapi-plugin-imbachat/react rendered on the server: ${JSON.stringify(result.ssr)}`);
+  console.log(`pack check: strapi-plugin-imbachat/react imports from the tarball (${reactExports.join(', ')}) and renders on the server with the site's React, doing nothing`);
   console.log(`pack check: the installed plugin answers GET /api/imbachat/v1 with ${JSON.stringify(body)}`);
   // The client's types resolve from the tarball, the shared contract's declarations included.
   fs.writeFileSync(
@@ -116,8 +130,17 @@ try {
       "export const expiresAt = (token: ChatToken): number => token.expires_at;\n" +
       "export const load = () => fetchChatToken({ strapiUrl: 'https://cms.test', jwt: 'x' }).catch((e: ImbaChatError) => e.status);\n"
   );
-  run(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'esnext', '--moduleResolution', 'bundler', '--target', 'es2020', '--lib', 'es2020,dom', 'uses-client.ts'], app);
-  console.log("pack check: a TypeScript front end type-checks against strapi-plugin-imbachat/client's declarations");
+  // React's types come with Strapi's admin packages (a direct @types/react here moves packages the admin build needs).
+  fs.writeFileSync(
+    path.join(app, 'uses-react.ts'),
+    "import { ImbaChat, useImbaChat, type ChatStatus, type ImbaChatProps } from 'strapi-plugin-imbachat/react';\n" +
+      "const props: ImbaChatProps = { strapiUrl: 'https://cms.test', jwt: null, options: { language: 'auto' } };\n" +
+      "export const element = ImbaChat(props);\n" +
+      "export const useStatus = (): ChatStatus => useImbaChat().status;\n" +
+      "export const write = (): Promise<unknown> => useImbaChat().openDialog(2);\n"
+  );
+  run(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'esnext', '--moduleResolution', 'bundler', '--target', 'es2020', '--lib', 'es2020,dom', 'uses-client.ts', 'uses-react.ts'], app);
+  console.log("pack check: a TypeScript front end type-checks against strapi-plugin-imbachat/client's and /react's declarations");
   console.log('pack check: 1 passed, 0 failed');
 } catch (error) {
   const message = error instanceof CheckFailed ? error.message : error.stderr || error.stack || String(error);

@@ -1,6 +1,6 @@
 // The whole integration is the three calls from strapi-plugin-imbachat/client below: log in with
 // Strapi, loadImbaChat with the user's JWT (or without, for a visitor), openDialog on a click.
-import { loadImbaChat, openDialog } from '/chat-demo/imbachat-client.mjs';
+import { isNotLoaded, loadImbaChat, openDialog } from '/chat-demo/imbachat-client.mjs';
 
 const strapiUrl = window.location.origin;
 const JWT_KEY = 'imbachat-demo-jwt';
@@ -72,8 +72,9 @@ const startAsUser = async (jwt) => {
 const startAsVisitor = async () => {
   $('login').hidden = false;
   try {
-    await loadImbaChat({ strapiUrl });
-    say('You are a visitor: the guest chat is loaded. Log in to chat as a site user.');
+    // With the site's guest mode off, no script is added and the answer says so.
+    const result = await loadImbaChat({ strapiUrl });
+    say(isNotLoaded(result) ? 'The chat is for site users only: log in to chat.' : 'You are a visitor: the guest chat is loaded. Log in to chat as a site user.');
   } catch (error) {
     fail(error.message);
     say('The chat could not load.');

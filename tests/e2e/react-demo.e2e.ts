@@ -1,0 +1,173 @@
+import path from 'node:path';
+import jwt from 'jsonwebtoken';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { configure, startStrapi, type TestApp } from '../helpers/strapi';
+import { SCREENSHOTS, launchBrowser, listen, pageScreenshot, shows, withScreenshot } from './browser';
+import { STAND_IN, seen } from './stand-in';
+
+// The playground's seeded values (playground/src/seed) and its users-permissions JWT secret.
+const { DEMO_SETTINGS, USER_PASSWORD } = require('../../playground/src/seed');
+const JWT_SECRET = 'playground-users-permissions-jwt-secret';
+const SCRIPT_URL = `https://api.imbachat.com/imbachat/v1/${DEMO_SETTINGS.widgetId}/widget`;
+// The site's options (Settings → ImbaChat); the React page passes { position: 'left' } over them.
+const SITE_OPTIONS = { language: 'auto', theme: 'dark', position: 'right' };
+const MERGED = { theme: 'dark', position: 'left' };
+
+let app: TestApp;
+let baseUrl: string;
+let browser: Browser;
+let ids: Record<string, number>;
+
+interface Demo {
+  context: BrowserContext;
+  page: Page;
+  /** Requests for the widget script, and for chat tokens. */
+  scripts: string[];
+  tokens: number;
+  /** Uncaught errors and console errors (React's warnings included). */
+  problems: string[];
+}
+
+const openReactDemo = async ({ delayMs = 0, sessionJwt }: { delayMs?: number; sessionJwt?: string } = {}): Promise<Demo> => {
+  const context = await browser.newContext();
+  const demo: Demo = { context, page: undefined as unknown as Page, scripts: [], tokens: 0, problems: [] };
+  await context.route('https://api.imbachat.com/**', async (route) => {
+    demo.scripts.push(route.request().url());
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    await route.fulfill({ status: 200, contentType: 'application/javascript', body: STAND_IN });
+  });
+  if (sessionJwt) await context.addInitScript(`sessionStorage.setItem('imbachat-demo-jwt', ${JSON.stringify(sessionJwt)})`);
+  const page = await context.newPage();
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/api/imbachat/token') demo.tokens += 1;
+  });
+  page.on('pageerror', (error) => demo.problems.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') demo.problems.push(message.text());
+  });
+  await page.goto(`${baseUrl}/chat-demo/react/`);
+  demo.page = page;
+  return demo;
+};
+
+const status = (page: Page, value: string) => page.locator(`#status[data-status="${value}"]`).waitFor({ timeout: 15_000 });
+const widgetScripts = (page: Page) => page.evaluate<number>(`document.querySelectorAll('script[src="${SCRIPT_URL}"]').length`);
+const sessionOf = (username: string) => jwt.sign({ id: ids[username] }, JWT_SECRET, { expiresIn: '1h' });
+const payloadOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+
+beforeAll(async () => {
+  app = await startStrapi({ seed: true });
+  await configure(app.strapi, { widgetOptions: SITE_OPTIONS });
+  baseUrl = await listen(app);
+  const users = await app.strapi.db.query('plugin::users-permissions.user').findMany({ select: ['id', 'username'] });
+  ids = Object.fromEntries(users.map((user: { id: number; username: string }) => [user.username, user.id]));
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('the React chat demo page (<ImbaChat> and useImbaChat in StrictMode)', () => {
+  it("renders and loads the guest widget once, with the site's options under the page's and the page's language", async () => {
+    const { context, page, scripts, problems } = await openReactDemo();
+    await withScreenshot(page, 'react-visitor', async () => {
+      await shows(page.locator('#status'), 'You are a visitor: the guest chat is loaded.');
+      expect(scripts).toEqual([SCRIPT_URL]);
+      expect(await widgetScripts(page)).toBe(1);
+      // <html lang="en">: 'auto' becomes the widget's en-US.
+      expect((await seen(page)).loads).toEqual([{ ...MERGED, language: 'en-US' }]);
+      expect(problems).toEqual([]);
+    });
+    await context.close();
+  });
+
+  it('logs a user in without a page load: one more load, with their id, a chat token and the merged options', async () => {
+    const { context, page, scripts, problems } = await openReactDemo();
+    await withScreenshot(page, 'react-login', async () => {
+      await status(page, 'ready');
+      // The page's language as the site's front end sets it, read when the user's widget loads.
+      await page.evaluate(`document.documentElement.lang = 'ru-RU'`);
+      await page.locator('#login-form input[name=identifier]').fill('alice');
+      await page.locator('#login-form input[name=password]').fill(USER_PASSWORD);
+      await page.locator('#login-form button[type=submit]').click();
+      await shows(page.locator('#status'), 'Chat loaded for alice.');
+      const { loads } = await seen(page);
+      expect(loads).toEqual([
+        { ...MERGED, language: 'en-US' },
+        { ...MERGED, language: 'ru-RUS', user_id: ids.alice, token: expect.any(String) },
+      ]);
+      expect(payloadOf((loads[1] as { token: string }).token)).toEqual({ exp: expect.any(Number), user_id: ids.alice });
+      expect(scripts).toEqual([SCRIPT_URL]);
+      expect(await widgetScripts(page)).toBe(1);
+      await shows(page.locator('#people'), 'Bob Builder');
+      await page.evaluate(`document.documentElement.lang = 'en'`);
+      await pageScreenshot(page, path.join(SCREENSHOTS, 'react-chat-demo.png'));
+      expect(problems).toEqual([]);
+    });
+    await context.close();
+  });
+
+  it('keeps one script, one token and one load through re-renders and remounts of <ImbaChat>', async () => {
+    const demo = await openReactDemo({ sessionJwt: sessionOf('alice') });
+    const { context, page } = demo;
+    await withScreenshot(page, 'react-remount', async () => {
+      await shows(page.locator('#status'), 'Chat loaded for alice.');
+      for (const button of ['#rerender', '#remount', '#rerender', '#remount']) await page.locator(button).click();
+      await shows(page.locator('#mounts'), '2');
+      await page.waitForTimeout(300);
+      await status(page, 'ready');
+      expect((await seen(page)).loads).toEqual([{ ...MERGED, language: 'en-US', user_id: ids.alice, token: expect.any(String) }]);
+      expect(demo.scripts).toEqual([SCRIPT_URL]);
+      expect(await widgetScripts(page)).toBe(1);
+      expect(demo.tokens).toBe(1);
+      expect(demo.problems).toEqual([]);
+    });
+    await context.close();
+  });
+
+  it('useImbaChat: status goes from loading to ready, and openDialog reaches the widget (clicked early, delivered once)', async () => {
+    const demo = await openReactDemo({ delayMs: 2000, sessionJwt: sessionOf('alice') });
+    const { context, page } = demo;
+    await withScreenshot(page, 'react-open-dialog', async () => {
+      await status(page, 'loading');
+      const write = page.locator(`#people button[data-user-id="${ids.bob}"]`);
+      await write.click();
+      expect((await seen(page)).dialogs).toEqual([]);
+      await status(page, 'ready');
+      await page.waitForFunction('window.__imba && window.__imba.dialogs.length > 0');
+      await write.click();
+      await page.waitForTimeout(300);
+      expect((await seen(page)).dialogs).toEqual([ids.bob, ids.bob]);
+      expect(demo.tokens).toBe(1);
+      expect(demo.problems).toEqual([]);
+    });
+    await context.close();
+  });
+
+  it('while guest mode is off: no script for a visitor, a clear status, then one load when a user logs in', async () => {
+    await configure(app.strapi, { guests: false });
+    try {
+      const { context, page, scripts, problems } = await openReactDemo();
+      await withScreenshot(page, 'react-guests-off', async () => {
+        await status(page, 'guests-off');
+        await shows(page.locator('#status'), 'The chat is for site users only: log in to chat.');
+        expect(scripts).toEqual([]);
+        expect(await widgetScripts(page)).toBe(0);
+        expect((await seen(page)).loads).toEqual([]);
+        expect(await page.locator('#error').count()).toBe(0);
+        await page.locator('#login-form input[name=identifier]').fill('carol');
+        await page.locator('#login-form input[name=password]').fill(USER_PASSWORD);
+        await page.locator('#login-form button[type=submit]').click();
+        await shows(page.locator('#status'), 'Chat loaded for carol.');
+        expect((await seen(page)).loads).toEqual([{ ...MERGED, language: 'en-US', user_id: ids.carol, token: expect.any(String) }]);
+        expect(await widgetScripts(page)).toBe(1);
+        expect(problems).toEqual([]);
+      });
+      await context.close();
+    } finally {
+      await configure(app.strapi, { guests: null });
+    }
+  });
+});
