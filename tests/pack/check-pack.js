@@ -47,6 +47,14 @@ const { createStrapi } = require('@strapi/strapi');
   const version = await fetch(base + '/v1');
   const users = await fetch(base + '/v1/users/1');
   const client = await import('strapi-plugin-imbachat/client');
+  // Guest mode and the load options, set as an admin saves them, read by the packed client.
+  const settings = strapi.plugin('imbachat').service('settings');
+  await settings.update({ widgetId: 'pack-widget', widgetOptions: { theme: 'dark', language: 'auto' } });
+  const origin = 'http://127.0.0.1:' + strapi.server.httpServer.address().port;
+  const guestsOn = await client.fetchWidget({ strapiUrl: origin });
+  await settings.update({ guests: false });
+  const guestsOffAnswer = await fetch(base + '/widget');
+  const guestsOff = { status: guestsOffAnswer.status, body: await guestsOffAnswer.json(), client: await client.fetchWidget({ strapiUrl: origin }) };
   // The React entry with the site's own React, rendered as on a server: it renders its children and nothing of its own.
   const react = await import('strapi-plugin-imbachat/react');
   const { createElement } = require('react');
@@ -59,6 +67,8 @@ const { createStrapi } = require('@strapi/strapi');
     version: { status: version.status, body: await version.json() },
     users: { status: users.status },
     client: Object.keys(client).sort(),
+    guestsOn,
+    guestsOff,
     react: Object.keys(react).sort(),
     ssr: { html: ssr, status: chat.status, window: typeof window },
   }));
@@ -117,6 +127,11 @@ try {
   const exported = ['ImbaChatError', 'fetchChatToken', 'fetchWidget', 'isNotLoaded', 'loadImbaChat', 'openDialog', 'scriptUrlAllowed'];
   if (JSON.stringify(result.client) !== JSON.stringify(exported)) fail(`strapi-plugin-imbachat/client exports ${result.client}`);
   console.log(`pack check: strapi-plugin-imbachat/client imports from the tarball: ${exported.join(', ')}`);
+  const expectedOn = { widget_id: 'pack-widget', script_url: 'https://api.imbachat.com/imbachat/v1/pack-widget/widget', options: { theme: 'dark', language: 'auto' } };
+  if (JSON.stringify(result.guestsOn) !== JSON.stringify(expectedOn)) fail(`fetchWidget with guests on answered ${JSON.stringify(result.guestsOn)}`);
+  const offOk = result.guestsOff.status === 200 && JSON.stringify(result.guestsOff.body) === '{"guests":false}' && result.guestsOff.client?.guests === false;
+  if (!offOk) fail(`GET /api/imbachat/widget with guests off answered ${JSON.stringify(result.guestsOff)}`);
+  console.log('pack check: the installed plugin answers the widget with its load options, and {guests:false} (200) with guest mode off, read by the packed client');
   const reactExports = ['ImbaChat', 'ImbaChatError', 'useImbaChat'];
   if (JSON.stringify(result.react) !== JSON.stringify(reactExports)) fail(`strapi-plugin-imbachat/react exports ${result.react}`);
   const ssrExpected = { html: '<p>page</p>', status: 'idle', window: 'undefined' };
