@@ -145,6 +145,30 @@ describe('chatUsersJson', () => {
     expect(chatUsersJson([])).toBe('[]');
   });
 
+  it('writes a built user with every field by hand, identity last, as JSON.stringify would say it', () => {
+    const everything = toChatUser(
+      { ...user, name: 'Zoë "Z" \\ <b>', roleType: 'moderator', badge: 12.5, lastLogin: 1700000000, lastSeen: 1700000100 },
+      withRoles
+    );
+    expect(Object.keys(everything).sort()).toEqual(
+      ['avatar_url', 'badge', 'chat_role', 'email', 'lastlogin', 'name', 'permissions', 'profile_url', 'user_id', 'user_mail'].sort()
+    );
+    const json = chatUsersJson([everything]);
+    // The hand-written path puts the shared identity last; JSON.stringify would have put it before badge.
+    expect(json).toMatch(/"lastlogin":1700000100,"chat_role":"admin","permissions":\{[^}]+\}\}\]$/);
+    expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify([everything])));
+  });
+
+  it('freezes built users, so none can take a key the hand-written path would leave out', () => {
+    const built = toChatUser({ ...user, roleType: 'moderator' }, withRoles) as Record<string, unknown>;
+    expect(() => {
+      built.profiles = {};
+    }).toThrow(TypeError);
+    expect(() => {
+      built.name = 'Changed';
+    }).toThrow(TypeError);
+  });
+
   it('writes each shared identity in once, not as a serialization of the object', () => {
     const moderator = toChatUser({ ...user, roleType: 'moderator' }, withRoles);
     expect(chatUsersJson([moderator])).toContain(

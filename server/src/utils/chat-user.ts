@@ -78,32 +78,42 @@ const identityJson = new WeakMap<object, { chat_role: string; json: string }>([
 ]);
 
 /**
+ * One user built by `toChatUser` as JSON, its shared identity written in as made once: what
+ * `JSON.stringify` says, keys in another order (JSON readers ignore it). Undefined for a user that
+ * is not such a user as built (a copy, which may hold other keys): it is serialized whole. Built
+ * users are frozen, so the keys below are all they can hold besides `chat_role` and `permissions`,
+ * with the values `toChatUser` gave them.
+ */
+const builtUserJson = (user: ChatUser, identity: string): string | undefined => {
+  if (!Object.isFrozen(user)) return undefined;
+  // user_id and name are always there; each of the others only when set, as JSON.stringify leaves out what is undefined.
+  let out = `{"user_id":${JSON.stringify(user.user_id)},"name":${JSON.stringify(user.name)}`;
+  if (user.avatar_url !== undefined) out += `,"avatar_url":${JSON.stringify(user.avatar_url)}`;
+  if (user.profile_url !== undefined) out += `,"profile_url":${JSON.stringify(user.profile_url)}`;
+  if (user.email !== undefined) out += `,"email":${JSON.stringify(user.email)}`;
+  if (user.user_mail !== undefined) out += `,"user_mail":${JSON.stringify(user.user_mail)}`;
+  if (user.badge !== undefined) out += `,"badge":${JSON.stringify(user.badge)}`;
+  if (user.lastlogin !== undefined) out += `,"lastlogin":${JSON.stringify(user.lastlogin)}`;
+  return `${out},${identity}}`;
+};
+
+/**
  * The JSON of a batch of chat users, as `JSON.stringify` gives it but with each shared identity's
- * JSON written in once rather than serialized again for every user (keys in another order, which
- * JSON readers ignore). Users that carry no shared identity (a hook's copies) are serialized whole.
+ * JSON written in once rather than serialized again for every user: ten booleans a user cost more
+ * to serialize than the rest of the object. Users that carry no shared identity (a hook's copies)
+ * are serialized whole.
  */
 export const chatUsersJson = (users: readonly ChatUser[]): string => {
   // Without chat roles (or after a hook, whose copies share nothing) there is nothing to write in.
   if (users.length === 0 || !users[0].permissions || !identityJson.has(users[0].permissions)) return JSON.stringify(users);
-  let out = '[';
+  // Joined once rather than concatenated: the answer is then one flat string, not a rope to flatten when it is sent.
+  const parts = new Array<string>(users.length);
   for (let i = 0; i < users.length; i += 1) {
     const user = users[i];
-    if (i > 0) out += ',';
     const known = user.permissions ? identityJson.get(user.permissions) : undefined;
-    if (!known || known.chat_role !== user.chat_role) {
-      out += JSON.stringify(user);
-      continue;
-    }
-    // JSON.stringify leaves out what is undefined: the two are set aside for the moment, not copied around.
-    const { permissions, chat_role } = user;
-    user.permissions = undefined;
-    user.chat_role = undefined;
-    const head = JSON.stringify(user);
-    user.permissions = permissions;
-    user.chat_role = chat_role;
-    out += head === '{}' ? `{${known.json}}` : `${head.slice(0, -1)},${known.json}}`;
+    parts[i] = (known && known.chat_role === user.chat_role ? builtUserJson(user, known.json) : undefined) ?? JSON.stringify(user);
   }
-  return `${out}]`;
+  return `[${parts.join(',')}]`;
 };
 
 /** The later of the last-login field and the plugin's last-seen time. */
@@ -140,5 +150,6 @@ export const toChatUser = (user: SiteUser, { settings, baseUrl }: ChatUserContex
   if (badge !== undefined) chatUser.badge = badge;
   const lastlogin = lastLoginOf(user);
   if (lastlogin !== undefined) chatUser.lastlogin = lastlogin;
-  return chatUser;
+  // Frozen: chatUsersJson writes the keys and values above as they are, and nothing else.
+  return Object.freeze(chatUser);
 };
