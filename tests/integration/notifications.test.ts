@@ -186,14 +186,32 @@ describe('POST /api/imbachat/v1/notifications', () => {
     expect(await mailTo(FAILED_ADDRESS)).toHaveLength(1);
   });
 
-  it('logs a failure to mail an email_to address, and answers as always', async () => {
+  it('logs a failure to mail an email_to address, answers as always, then 502 for any address while the provider is failing', async () => {
     const grace = await createSiteUser(app.strapi, { username: 'grace' });
     await turnOn();
     const log = logFromNow(app);
+    const failing = { code: 502, version: 1, error: "The site's email provider is failing: notification emails are not sent for a minute after a failure", debug: '' };
     await smtp.stop();
     try {
       const res = await notify({ email_to: grace.email, title: FAILED_TITLE, body: FAILED_BODY });
       expect(res.body).toEqual(ok({ accepted: true }));
+      await notifications().idle();
+      // The provider failed: for a minute every email_to answers so at once, a user's address or nobody's alike.
+      const user = await notify({ email_to: grace.email, title: 'Hello' });
+      const nobody = await notify({ email_to: 'nobody.here@example.test', title: 'Hello' });
+      for (const answer of [user, nobody]) {
+        expect(answer.status).toBe(502);
+        expect(answer.body).toEqual(failing);
+      }
+      // A minute later the next one is tried again, after its answer.
+      const realNow = Date.now;
+      const later = realNow() + 61_000;
+      jest.spyOn(Date, 'now').mockImplementation(() => later);
+      try {
+        expect((await notify({ email_to: 'nobody.here@example.test', title: 'Hello' })).body).toEqual(ok({ accepted: true }));
+      } finally {
+        jest.restoreAllMocks();
+      }
       await notifications().idle();
     } finally {
       await smtp.start();
@@ -202,6 +220,13 @@ describe('POST /api/imbachat/v1/notifications', () => {
     expect(text).toContain('ECONNREFUSED');
     for (const secret of [FAILED_TITLE, FAILED_BODY, grace.email]) expect(text).not.toContain(secret);
     expect(await mailTo(grace.email)).toHaveLength(0);
+    // Nobody's address was tried, so the provider still counts as failing; an email that goes ends it.
+    expect((await notify({ email_to: grace.email, title: 'Hello' })).status).toBe(502);
+    expect((await notify({ user_id: grace.id, title: 'Back' })).body).toEqual(ok({ sent: true }));
+    // The user's window was used by the email just sent: cleared, so the next one may go.
+    await app.strapi.db.connection(NOTIFY_TABLE).where('user_id', grace.id).del();
+    expect((await notify({ email_to: grace.email, title: 'Again' })).body).toEqual(ok({ accepted: true }));
+    expect(await mailTo(grace.email)).toHaveLength(2);
   });
 
   it.each([

@@ -79,7 +79,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
           : await notifications.notifyUser(request.userId, request.message, siteUrl, settings);
       ctx.body = { code: 200, version: API_VERSION, data };
     } catch (error) {
-      // By user_id only: an email_to is answered before any email is tried.
+      // By user_id: this email failed. By email_to: the provider failed within the last minute, for any address.
       if (error instanceof EmailNotSent) return sendChatError(ctx, 502, error.message);
       throw error;
     }

@@ -28,11 +28,17 @@ export type NotifyAccepted = { accepted: true };
 
 /** The site's email provider failed (logged without the mail's subject, text or address). */
 export class EmailNotSent extends Error {
-  constructor() {
-    super("The site's email provider could not send the notification email");
+  constructor(message = "The site's email provider could not send the notification email") {
+    super(message);
     this.name = 'EmailNotSent';
   }
 }
+
+/**
+ * After the provider fails, `email_to` notifications answer 502 for this long, whoever the address
+ * belongs to, and nothing is tried; then the next one is tried again (after its answer, as always).
+ */
+export const PROVIDER_FAILING_MS = 60_000;
 
 const OFF: NotifyResult = Object.freeze({ sent: false, reason: 'notifications-off' });
 const notSent = (reason: NotSentReason): NotifyResult => ({ sent: false, reason });
@@ -57,6 +63,8 @@ const notificationsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const report = logEvery((message) => strapi.log.error(message), 60_000);
   const pending = new Set<Promise<void>>();
   let sweptAt = 0;
+  /** When this instance's email provider last failed; a successful send clears it. */
+  let providerFailedAt: number | null = null;
 
   const nameFieldOf = (settings: Settings) => getService(strapi, 'userFields').plan(settings).name;
 
@@ -97,7 +105,9 @@ const notificationsService = ({ strapi }: { strapi: Core.Strapi }) => {
     const email = notificationEmail(settings, { name: chatNameOf(user), title: message.title, body: message.body, siteUrl });
     try {
       await sendEmail({ to: address, ...email });
+      providerFailedAt = null;
     } catch (error) {
+      providerFailedAt = Date.now();
       // The user got nothing: the next notification may try again.
       await table.release(user.id, claim.sentAt).catch(() => undefined);
       const provider = String(strapi.config.get('plugin::email.provider', 'unknown') ?? 'unknown');
@@ -140,10 +150,15 @@ const notificationsService = ({ strapi }: { strapi: Core.Strapi }) => {
      * Notifies the site user an address belongs to. Answers at once, the same whether it is a
      * user's, a blocked user's or nobody's; the lookup and the email follow the answer, so its
      * timing tells nothing either. Failures are logged (with the user's id, never the address).
+     * For a minute after the provider failed it throws EmailNotSent at once, for any address:
+     * the answer then says the provider is failing, and still nothing of the address.
      */
     notifyAddress(address: string, message: NotificationMessage, siteUrl: string, settings: Settings): NotifyAccepted | NotifyResult {
       if (!settings.notifyByEmail) return OFF;
       const now = Date.now();
+      if (providerFailedAt !== null && now - providerFailedAt < PROVIDER_FAILING_MS) {
+        throw new EmailNotSent("The site's email provider is failing: notification emails are not sent for a minute after a failure");
+      }
       afterAnswer(async () => {
         // The address exactly, but for case (MySQL's collations would also match "é" to "e").
         const asked = address.toLowerCase();
