@@ -1,12 +1,11 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { WidgetOptions } from '../../contract';
 import { createAdmin, createRole, superAdminRoleId } from '../helpers/admin';
+import { restoreAfterEach } from '../helpers/restore';
 import { configure, createSiteUser, settingsService, siteUserJwt, startStrapi, type TestApp } from '../helpers/strapi';
-import { ARTIFACTS, SCREENSHOTS, launchBrowser, listen, logIn, shows, withScreenshot } from './browser';
+import { ARTIFACTS, SCREENSHOTS, launchBrowser, listen, openSettings as openPage, sectionScreenshot, shows, withScreenshot } from './browser';
 
-const PASSWORD = 'Admin-pass-123'; // tests/helpers/admin.ts gives every admin this password
 const WIDGET = { widgetId: 'appearance-e2e', secretKey: 'appearance-e2e-secret-key' };
 const OPTION_LABELS = ['Language', 'Theme', 'Position', 'Resizable window', 'Draggable window', 'Unread count on the favicon', 'Unread count in the title'];
 
@@ -34,30 +33,13 @@ const bootPlayground = (env: Record<string, string> = {}) => {
   return state;
 };
 
-/** The stored row, written back as it was after each test. */
-const keepStoredSettings = (state: { app: TestApp }) => {
-  let row: Record<string, unknown>;
-  beforeEach(async () => {
-    row = ((await store(state.app).get({})) as Record<string, unknown> | null) ?? {};
-  });
-  afterEach(async () => {
-    await writeRow(state.app, row);
-  });
-};
 const store = (app: TestApp) => app.strapi.store({ type: 'plugin', name: 'imbachat', key: 'settings' });
 const writeRow = async (app: TestApp, row: Record<string, unknown>) => {
   await store(app).set({ value: row });
   settingsService(app.strapi).invalidate();
 };
 
-const openSettings = async (context: BrowserContext, baseUrl: string, email: string): Promise<Page> => {
-  const page = await context.newPage();
-  await page.setViewportSize({ width: 1366, height: 900 });
-  await logIn(page, baseUrl, email, PASSWORD);
-  await page.goto(`${baseUrl}/admin/settings/imbachat`);
-  await page.getByTestId('appearance').waitFor();
-  return page;
-};
+const openSettings = (context: BrowserContext, baseUrl: string, email: string) => openPage(context, baseUrl, email, (page) => page.getByTestId('appearance'));
 
 const select = (page: Page, label: string) => page.getByTestId('appearance').getByRole('combobox', { name: label, exact: true });
 const pick = async (page: Page, label: string, option: string) => {
@@ -75,18 +57,10 @@ const save = async (page: Page) => {
 const loadCall = (options: WidgetOptions, userId = '<user id>', token = '<chat token>') =>
   `ImbaChat.load(${JSON.stringify({ user_id: 0, token, ...options }, null, 2).replace('"user_id": 0', `"user_id": ${userId}`)})`;
 
-/** A picture of the section: the admin scrolls inside its own container, so the window grows to hold it. */
-const sectionScreenshot = async (page: Page, file: string) => {
-  const height = await page.evaluate<number>("(document.querySelector('main')?.scrollHeight ?? 900) + 80");
-  await page.setViewportSize({ width: 1366, height: Math.min(height, 6000) });
-  await page.waitForTimeout(300);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  await page.getByTestId('appearance').screenshot({ path: file });
-};
 
 describe('Settings → ImbaChat → Appearance', () => {
   const state = bootPlayground();
-  keepStoredSettings(state);
+  restoreAfterEach(() => state.app);
   const superAdmin = async () => createAdmin(state.app.strapi, [await superAdminRoleId(state.app.strapi)]);
   const widget = () => state.app.http().get('/api/imbachat/widget');
   const token = () => state.app.http().get('/api/imbachat/token').set('Authorization', `Bearer ${state.jwt}`);
@@ -127,7 +101,7 @@ describe('Settings → ImbaChat → Appearance', () => {
       expect(await selected(page, 'Draggable window')).toBe('Off');
       expect(await selected(page, 'Unread count in the title')).toBe('On');
       expect(await selected(page, 'Position')).toBe('Widget default');
-      await sectionScreenshot(page, path.join(SCREENSHOTS, 'settings-appearance.png'));
+      await sectionScreenshot(page, path.join(SCREENSHOTS, 'settings-appearance.png'), 'appearance');
 
       // Back to the widget's default: the key leaves the preview, the store and the answers.
       await pick(page, 'Theme', 'Widget default');
@@ -171,7 +145,7 @@ describe('Settings → ImbaChat → Appearance', () => {
       const user = await token();
       expect(user.status).toBe(200);
       expect(user.body).toMatchObject({ widget_id: WIDGET.widgetId, options: { theme: 'dark' } });
-      await sectionScreenshot(page, path.join(ARTIFACTS, 'settings-appearance-guests-off.png'));
+      await sectionScreenshot(page, path.join(ARTIFACTS, 'settings-appearance-guests-off.png'), 'appearance');
 
       await guests.check({ force: true });
       await save(page);
@@ -196,7 +170,7 @@ describe('Settings → ImbaChat → Appearance', () => {
       await page.getByRole('button', { name: 'Save' }).click();
       await shows(page.getByTestId('widgetOptions-error'), 'Not valid widget options');
       expect(puts).toEqual([]);
-      await sectionScreenshot(page, path.join(ARTIFACTS, 'settings-appearance-invalid.png'));
+      await sectionScreenshot(page, path.join(ARTIFACTS, 'settings-appearance-invalid.png'), 'appearance');
 
       await page.getByTestId('widgetOptions-reset').click();
       expect(await preview(page)).toBe(loadCall({}));
@@ -237,7 +211,7 @@ describe('Settings → ImbaChat → Appearance', () => {
       expect(await selected(page, 'Положение')).toBe('По умолчанию виджета');
       expect(await selected(page, 'Счётчик на значке сайта')).toBe('Вкл');
       expect(await preview(page)).toBe(loadCall({ language: 'auto', theme: 'dark', useFaviconBadge: true }, '<id пользователя>', '<чат-токен>'));
-      await sectionScreenshot(page, path.join(SCREENSHOTS, 'settings-appearance-ru.png'));
+      await sectionScreenshot(page, path.join(SCREENSHOTS, 'settings-appearance-ru.png'), 'appearance');
     });
     await context.close();
   });
@@ -261,7 +235,7 @@ describe('Settings → ImbaChat → Appearance, locked by config/plugins', () =>
       expect((await state.app.http().get('/api/imbachat/widget')).body).toEqual({ guests: false });
       const user = await state.app.http().get('/api/imbachat/token').set('Authorization', `Bearer ${state.jwt}`);
       expect(user.body.options).toEqual({ theme: 'dark', position: 'left' });
-      await sectionScreenshot(page, path.join(ARTIFACTS, 'settings-appearance-locked.png'));
+      await sectionScreenshot(page, path.join(ARTIFACTS, 'settings-appearance-locked.png'), 'appearance');
     });
     await context.close();
   });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { ADMIN_PASSWORD } from '../helpers/admin';
 import type { TestApp } from '../helpers/strapi';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -53,6 +54,19 @@ export const logIn = async (page: Page, baseUrl: string, email: string, password
   await page.waitForURL((url) => !url.pathname.includes('/auth/'), { timeout: 60_000 });
 };
 
+/**
+ * Settings → ImbaChat for an admin (made by tests/helpers/admin.ts), in a 1366 × 900 window, once
+ * `ready` (what the test needs of the page) is there.
+ */
+export const openSettings = async (context: BrowserContext, baseUrl: string, email: string, ready: (page: Page) => Locator): Promise<Page> => {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await logIn(page, baseUrl, email, ADMIN_PASSWORD);
+  await page.goto(`${baseUrl}/admin/settings/imbachat`);
+  await ready(page).waitFor();
+  return page;
+};
+
 /** Waits until the element holds the text (jest's expect cannot wait on a page). */
 export const shows = (locator: Locator, text: string) => locator.filter({ hasText: text }).first().waitFor({ timeout: 15_000 });
 
@@ -67,4 +81,13 @@ export const pageScreenshot = async (page: Page, file: string) => {
   await page.waitForTimeout(300);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   await page.screenshot({ path: file });
+};
+
+/** A picture of one section of the settings page (its test id): the window grows to hold it, as above. */
+export const sectionScreenshot = async (page: Page, file: string, testId: string) => {
+  const height = await page.evaluate<number>("(document.querySelector('main')?.scrollHeight ?? 900) + 80");
+  await page.setViewportSize({ width: 1366, height: Math.min(height, 6000) });
+  await page.waitForTimeout(300);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await page.getByTestId(testId).screenshot({ path: file });
 };

@@ -4,12 +4,7 @@ import jwt from 'jsonwebtoken';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { configure, startStrapi, type TestApp } from '../helpers/strapi';
 import { SCREENSHOTS, launchBrowser, listen, pageScreenshot, shows, withScreenshot } from './browser';
-import { STAND_IN, seen } from './stand-in';
-
-// The playground's seeded values (playground/src/seed) and its users-permissions JWT secret.
-const { DEMO_SETTINGS, USER_PASSWORD } = require('../../playground/src/seed');
-const JWT_SECRET = 'playground-users-permissions-jwt-secret';
-const SCRIPT_URL = `https://api.imbachat.com/imbachat/v1/${DEMO_SETTINGS.widgetId}/widget`;
+import { DEMO_SCRIPT_URL as SCRIPT_URL, DEMO_SETTINGS, PLAYGROUND_JWT_SECRET as JWT_SECRET, STAND_IN, USER_PASSWORD, seen, standInContext, type StandInOptions } from './stand-in';
 
 let app: TestApp;
 let baseUrl: string;
@@ -23,16 +18,8 @@ interface Widget {
 }
 
 /** A browser context whose widget script comes from the stand-in, after `delayMs`. */
-const openDemo = async ({ delayMs = 0, sessionJwt, unreachable = false }: { delayMs?: number; sessionJwt?: string; unreachable?: boolean } = {}): Promise<Widget> => {
-  const context = await browser.newContext();
-  const requested: string[] = [];
-  await context.route('https://api.imbachat.com/**', async (route) => {
-    requested.push(route.request().url());
-    if (unreachable) return route.abort('namenotresolved');
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
-    await route.fulfill({ status: 200, contentType: 'application/javascript', body: STAND_IN });
-  });
-  if (sessionJwt) await context.addInitScript(`sessionStorage.setItem('imbachat-demo-jwt', ${JSON.stringify(sessionJwt)})`);
+const openDemo = async (options: StandInOptions = {}): Promise<Widget> => {
+  const { context, requested } = await standInContext(browser, options);
   const page = await context.newPage();
   await page.goto(`${baseUrl}/chat-demo/`);
   return { context, page, requested };

@@ -1,22 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { createAdmin, superAdminRoleId } from '../helpers/admin';
 import { settingsService, startStrapi, type TestApp } from '../helpers/strapi';
-import { launchBrowser, listen, logIn, shows, withScreenshot } from './browser';
-
-const PASSWORD = 'Admin-pass-123'; // tests/helpers/admin.ts gives every admin this password
+import { launchBrowser, listen, openSettings as openPage, shows, withScreenshot } from './browser';
 
 let app: TestApp;
 let baseUrl: string;
 let browser: Browser;
 
-const openSettings = async (): Promise<Page> => {
-  const page = await (await browser.newContext()).newPage();
-  await page.setViewportSize({ width: 1366, height: 900 });
-  await logIn(page, baseUrl, await createAdmin(app.strapi, [await superAdminRoleId(app.strapi)]), PASSWORD);
-  await page.goto(`${baseUrl}/admin/settings/imbachat`);
-  await page.locator('#imbachat-notifyText').waitFor();
-  return page;
-};
+const openSettings = async (): Promise<Page> =>
+  openPage(await browser.newContext(), baseUrl, await createAdmin(app.strapi, [await superAdminRoleId(app.strapi)]), (page) => page.locator('#imbachat-notifyText'));
 
 beforeAll(async () => {
   app = await startStrapi({ env: { SERVE_ADMIN_PANEL: 'true' } });

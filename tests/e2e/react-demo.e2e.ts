@@ -3,12 +3,8 @@ import jwt from 'jsonwebtoken';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { configure, startStrapi, type TestApp } from '../helpers/strapi';
 import { SCREENSHOTS, launchBrowser, listen, pageScreenshot, shows, withScreenshot } from './browser';
-import { STAND_IN, seen } from './stand-in';
+import { DEMO_SCRIPT_URL as SCRIPT_URL, PLAYGROUND_JWT_SECRET as JWT_SECRET, USER_PASSWORD, seen, standInContext, type StandInOptions } from './stand-in';
 
-// The playground's seeded values (playground/src/seed) and its users-permissions JWT secret.
-const { DEMO_SETTINGS, USER_PASSWORD } = require('../../playground/src/seed');
-const JWT_SECRET = 'playground-users-permissions-jwt-secret';
-const SCRIPT_URL = `https://api.imbachat.com/imbachat/v1/${DEMO_SETTINGS.widgetId}/widget`;
 // The site's options (Settings → ImbaChat); the React page passes { position: 'left' } over them.
 const SITE_OPTIONS = { language: 'auto', theme: 'dark', position: 'right' };
 const MERGED = { theme: 'dark', position: 'left' };
@@ -28,15 +24,9 @@ interface Demo {
   problems: string[];
 }
 
-const openReactDemo = async ({ delayMs = 0, sessionJwt }: { delayMs?: number; sessionJwt?: string } = {}): Promise<Demo> => {
-  const context = await browser.newContext();
-  const demo: Demo = { context, page: undefined as unknown as Page, scripts: [], tokens: 0, problems: [] };
-  await context.route('https://api.imbachat.com/**', async (route) => {
-    demo.scripts.push(route.request().url());
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
-    await route.fulfill({ status: 200, contentType: 'application/javascript', body: STAND_IN });
-  });
-  if (sessionJwt) await context.addInitScript(`sessionStorage.setItem('imbachat-demo-jwt', ${JSON.stringify(sessionJwt)})`);
+const openReactDemo = async (options: Omit<StandInOptions, 'unreachable'> = {}): Promise<Demo> => {
+  const { context, requested } = await standInContext(browser, options);
+  const demo: Demo = { context, page: undefined as unknown as Page, scripts: requested, tokens: 0, problems: [] };
   const page = await context.newPage();
   page.on('request', (request) => {
     if (new URL(request.url()).pathname === '/api/imbachat/token') demo.tokens += 1;

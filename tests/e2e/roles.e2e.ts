@@ -1,12 +1,11 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ALL_PERMISSIONS, type RoleMap } from '../../contract';
 import { createAdmin, createRole, superAdminRoleId } from '../helpers/admin';
+import { restoreAfterEach } from '../helpers/restore';
 import { configure, settingsService, startStrapi, type TestApp } from '../helpers/strapi';
-import { ARTIFACTS, SCREENSHOTS, launchBrowser, listen, logIn, shows, withScreenshot } from './browser';
+import { ARTIFACTS, SCREENSHOTS, launchBrowser, listen, openSettings as openPage, sectionScreenshot, shows, withScreenshot } from './browser';
 
-const PASSWORD = 'Admin-pass-123'; // tests/helpers/admin.ts gives every admin this password
 const ROLE_UID = 'plugin::users-permissions.role';
 
 let browser: Browser;
@@ -36,14 +35,7 @@ const bootPlayground = (env: Record<string, string> = {}) => {
   return state;
 };
 
-const openSettings = async (context: BrowserContext, baseUrl: string, email: string): Promise<Page> => {
-  const page = await context.newPage();
-  await page.setViewportSize({ width: 1366, height: 900 });
-  await logIn(page, baseUrl, email, PASSWORD);
-  await page.goto(`${baseUrl}/admin/settings/imbachat`);
-  await page.getByTestId('roles').waitFor();
-  return page;
-};
+const openSettings = (context: BrowserContext, baseUrl: string, email: string) => openPage(context, baseUrl, email, (page) => page.getByTestId('roles'));
 
 const roleCard = (page: Page, type: string) => page.getByTestId(`role-${type}`);
 const permission = (page: Page, type: string, label: string) => roleCard(page, type).getByRole('checkbox', { name: label, exact: true });
@@ -54,27 +46,6 @@ const pick = async (page: Page, combobox: ReturnType<Page['getByRole']>, option:
   await page.getByRole('option', { name: option, exact: true }).click();
 };
 
-/** A picture of one section: the admin scrolls inside its own container, so the window grows to hold it. */
-const sectionScreenshot = async (page: Page, file: string, testId = 'roles') => {
-  const height = await page.evaluate<number>("(document.querySelector('main')?.scrollHeight ?? 900) + 80");
-  await page.setViewportSize({ width: 1366, height: Math.min(height, 6000) });
-  await page.waitForTimeout(300);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  await page.getByTestId(testId).screenshot({ path: file });
-};
-
-/** The stored row, written back as it was after each test. */
-const keepStoredSettings = (state: { app: TestApp }) => {
-  const store = () => state.app.strapi.store({ type: 'plugin', name: 'imbachat', key: 'settings' });
-  let row: unknown;
-  beforeEach(async () => {
-    row = (await store().get({})) ?? {};
-  });
-  afterEach(async () => {
-    await store().set({ value: row });
-    settingsService(state.app.strapi).invalidate();
-  });
-};
 
 const rule = (chat_role: 'user' | 'admin', off: string[] = []) => ({
   chat_role,
@@ -83,7 +54,7 @@ const rule = (chat_role: 'user' | 'admin', off: string[] = []) => ({
 
 describe('Settings → ImbaChat → Roles', () => {
   const state = bootPlayground();
-  keepStoredSettings(state);
+  restoreAfterEach(() => state.app);
   const superAdmin = async () => createAdmin(state.app.strapi, [await superAdminRoleId(state.app.strapi)]);
 
   it('lists every users-permissions role but Public, one created while the page is open included', async () => {
@@ -126,7 +97,7 @@ describe('Settings → ImbaChat → Roles', () => {
       await shows(page.getByTestId('roles-off'), 'Turn on "Send chat roles and permissions"');
       expect(await permission(page, 'authenticated', 'Video calls').isDisabled()).toBe(true);
       expect(await chatRole(page, 'moderator').getAttribute('aria-disabled')).toBe('true');
-      await sectionScreenshot(page, path.join(ARTIFACTS, 'settings-roles-off.png'));
+      await sectionScreenshot(page, path.join(ARTIFACTS, 'settings-roles-off.png'), 'roles');
 
       await page.locator('#imbachat-chatRoles').check({ force: true });
       await page.getByTestId('roles-off').waitFor({ state: 'detached' });
@@ -157,7 +128,7 @@ describe('Settings → ImbaChat → Roles', () => {
       expect(await page.getByRole('button', { name: 'Save' }).isDisabled()).toBe(false);
       await permission(page, 'moderator', 'Send files').click();
       expect(await page.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
-      await sectionScreenshot(page, path.join(SCREENSHOTS, 'settings-roles.png'));
+      await sectionScreenshot(page, path.join(SCREENSHOTS, 'settings-roles.png'), 'roles');
     });
     await context.close();
   });
@@ -172,7 +143,7 @@ describe('Settings → ImbaChat → Roles', () => {
       await shows(missing, 'Deleted or renamed');
       await shows(missing, 'Chat admin · permissions on: 9 of 10');
       expect(await page.getByTestId('missing-role-moderator').count()).toBe(0);
-      await sectionScreenshot(page, path.join(SCREENSHOTS, 'settings-roles-missing.png'));
+      await sectionScreenshot(page, path.join(SCREENSHOTS, 'settings-roles-missing.png'), 'roles');
 
       await page.getByTestId('missing-role-former_vip-remove').click();
       await shows(missing, 'Will be removed on save');
@@ -263,7 +234,7 @@ describe('Settings → ImbaChat → Roles', () => {
       expect((await roleCard(page, 'moderator').getByRole('combobox', { name: 'Роль в чате' }).textContent())?.trim()).toBe('Администратор чата');
       expect(await roleCard(page, 'authenticated').getByRole('checkbox', { name: 'Видеозвонки', exact: true }).isChecked()).toBe(false);
       await shows(roleCard(page, 'authenticated'), 'Прослушивать голосовые сообщения собеседников');
-      await sectionScreenshot(page, path.join(SCREENSHOTS, 'settings-roles-ru.png'));
+      await sectionScreenshot(page, path.join(SCREENSHOTS, 'settings-roles-ru.png'), 'roles');
     });
     await context.close();
   });
@@ -287,7 +258,7 @@ describe('Settings → ImbaChat → Roles, locked by config/plugins', () => {
       expect(await permission(page, 'authenticated', 'Send files').isDisabled()).toBe(true);
       expect(await chatRole(page, 'moderator').getAttribute('aria-disabled')).toBe('true');
       expect(await page.locator('#imbachat-trackLastSeen').isDisabled()).toBe(false);
-      await sectionScreenshot(page, path.join(ARTIFACTS, 'settings-roles-locked.png'));
+      await sectionScreenshot(page, path.join(ARTIFACTS, 'settings-roles-locked.png'), 'roles');
     });
     await context.close();
   });

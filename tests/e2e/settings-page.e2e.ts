@@ -3,9 +3,8 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createAdmin, createRole, superAdminRoleId } from '../helpers/admin';
 import { configure, createSiteUser, settingsService, startStrapi, uploadImage, type TestApp } from '../helpers/strapi';
-import { ARTIFACTS, SCREENSHOTS, launchBrowser, listen, logIn, pageScreenshot, shows, withScreenshot } from './browser';
+import { ARTIFACTS, SCREENSHOTS, launchBrowser, listen, openSettings as openPage, pageScreenshot, shows, withScreenshot } from './browser';
 
-const PASSWORD = 'Admin-pass-123'; // tests/helpers/admin.ts gives every admin this password
 const SCRIPT_URL = 'https://cdn.imbachat.com/{widgetId}/widget.js';
 // How the plugin seals a secret at rest, with a body no key can open: what a changed encryption key leaves behind.
 const UNREADABLE = 'imbachat-aes256gcm:v1:AAAA.AAAA.AAAA';
@@ -35,11 +34,7 @@ const superAdmin = async () => createAdmin(app.strapi, [await superAdminRoleId(a
 const reader = () => createAdmin(app.strapi, [readerRole]);
 
 const openSettings = async (context: BrowserContext, email: string): Promise<Page> => {
-  const page = await context.newPage();
-  await page.setViewportSize({ width: 1366, height: 900 });
-  await logIn(page, baseUrl, email, PASSWORD);
-  await page.goto(`${baseUrl}/admin/settings/imbachat`);
-  await page.getByRole('heading', { level: 1 }).waitFor();
+  const page = await openPage(context, baseUrl, email, (opened) => opened.getByRole('heading', { level: 1 }));
   await page.locator('#imbachat-widgetId').waitFor();
   return page;
 };

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 /** Stands in for ImbaChat's widget script (its servers are out of reach): records what the page does. */
 export const STAND_IN = `(function () {
@@ -9,3 +9,35 @@ export const STAND_IN = `(function () {
 
 /** The stand-in's record: each `ImbaChat.load` argument ('no arguments' for none) and each dialog opened. */
 export const seen = (page: Page) => page.evaluate<{ loads: unknown[]; dialogs: unknown[] }>('window.__imba || { loads: [], dialogs: [] }');
+
+// The playground's seeded values (playground/src/seed) and its users-permissions JWT secret: what the demo pages run with.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const { DEMO_SETTINGS, USER_PASSWORD } = require('../../playground/src/seed') as {
+  DEMO_SETTINGS: { widgetId: string; secretKey: string };
+  USER_PASSWORD: string;
+};
+export const PLAYGROUND_JWT_SECRET = 'playground-users-permissions-jwt-secret';
+export const DEMO_SCRIPT_URL = `https://api.imbachat.com/imbachat/v1/${DEMO_SETTINGS.widgetId}/widget`;
+
+export interface StandInOptions {
+  /** How long the widget script takes to arrive. */
+  delayMs?: number;
+  /** A demo page's session, as if its user had logged in before. */
+  sessionJwt?: string;
+  /** The widget's servers cannot be reached at all. */
+  unreachable?: boolean;
+}
+
+/** A browser context whose widget script is the stand-in; `requested` lists the script URLs asked for. */
+export const standInContext = async (browser: Browser, { delayMs = 0, sessionJwt, unreachable = false }: StandInOptions = {}) => {
+  const context = await browser.newContext();
+  const requested: string[] = [];
+  await context.route('https://api.imbachat.com/**', async (route) => {
+    requested.push(route.request().url());
+    if (unreachable) return route.abort('namenotresolved');
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    await route.fulfill({ status: 200, contentType: 'application/javascript', body: STAND_IN });
+  });
+  if (sessionJwt) await context.addInitScript(`sessionStorage.setItem('imbachat-demo-jwt', ${JSON.stringify(sessionJwt)})`);
+  return { context, requested };
+};

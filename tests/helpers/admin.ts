@@ -1,7 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import type { TestApp } from './strapi';
 
-const PASSWORD = 'Admin-pass-123';
+/** Every admin these helpers make has this password. */
+export const ADMIN_PASSWORD = 'Admin-pass-123';
 let adminCounter = 0;
 
 /** An admin user with the given role ids; returns its email. */
@@ -12,7 +13,7 @@ export const createAdmin = async (strapi: Core.Strapi, roleIds: number[]) => {
     email,
     firstname: 'Test',
     lastname: `Admin${adminCounter}`,
-    password: PASSWORD,
+    password: ADMIN_PASSWORD,
     isActive: true,
     roles: roleIds,
   });
@@ -33,7 +34,7 @@ export const createRole = async (strapi: Core.Strapi, name: string, actions: str
 
 /** Logs in through POST /admin/login and returns the admin JWT. */
 export const adminToken = async (app: TestApp, email: string) => {
-  const res = await app.http().post('/admin/login').send({ email, password: PASSWORD });
+  const res = await app.http().post('/admin/login').send({ email, password: ADMIN_PASSWORD });
   if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${res.text}`);
   return res.body.data.token as string;
 };
