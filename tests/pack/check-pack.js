@@ -6,6 +6,7 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { checkReact19 } = require('./react19');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const pkg = require(path.join(ROOT, 'package.json'));
@@ -111,9 +112,10 @@ const makeApp = (dir, tarball) => {
 };
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imbachat-pack-'));
-try {
+(async () => {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'server', 'index.js'))) fail('build the plugin first (npm run build)');
-  const app = makeApp(dir, pack(dir));
+  const tarball = pack(dir);
+  const app = makeApp(dir, tarball);
   const lines = run('node', ['boot.js'], app).trim().split('\n');
   const result = JSON.parse(lines[lines.length - 1]);
   if (result.loadedFrom !== path.join(app, 'node_modules', 'strapi-plugin-imbachat')) {
@@ -156,12 +158,14 @@ try {
   );
   run(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'esnext', '--moduleResolution', 'bundler', '--target', 'es2020', '--lib', 'es2020,dom', 'uses-client.ts', 'uses-react.ts'], app);
   console.log("pack check: a TypeScript front end type-checks against strapi-plugin-imbachat/client's and /react's declarations");
+  await checkReact19({ dir, tarball, app, run, fail, log: (line) => console.log(line) });
   console.log('pack check: 1 passed, 0 failed');
-} catch (error) {
-  const message = error instanceof CheckFailed ? error.message : error.stderr || error.stack || String(error);
-  console.error(`pack check: FAIL: ${message}`);
-  console.log('pack check: 0 passed, 1 failed');
-  process.exitCode = 1;
-} finally {
-  fs.rmSync(dir, { recursive: true, force: true });
-}
+})()
+  .catch((error) => {
+    const message = error instanceof CheckFailed ? error.message : error.stderr || error.stack || String(error);
+    console.error(`pack check: FAIL: ${message}`);
+    console.log('pack check: 0 passed, 1 failed');
+    process.exitCode = 1;
+  })
+  // IMBACHAT_PACK_KEEP=1 leaves the throw-away site and front end for a look.
+  .finally(() => (process.env.IMBACHAT_PACK_KEEP === '1' ? console.log(`pack check: kept ${dir}`) : fs.rmSync(dir, { recursive: true, force: true })));
