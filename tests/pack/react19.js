@@ -107,6 +107,18 @@ const SERVE = `const { createStrapi } = require('@strapi/strapi');
 })().catch((error) => { console.error(error); process.exit(1); });
 `;
 
+/** Asks the site to stop (its stdin closes); kills it if it has not exited 10 s later. */
+const stopChild = (child) =>
+  new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.on('exit', () => {
+      clearTimeout(kill);
+      done();
+    });
+    child.stdin.end();
+  });
+
 /** Starts the site in the background; answers what it printed and how to stop it. */
 const serveSite = (app) =>
   new Promise((resolve, reject) => {
@@ -117,7 +129,7 @@ const serveSite = (app) =>
     child.stdout.on('data', (chunk) => {
       out += chunk;
       const line = out.split('\n').find((text) => text.startsWith('{"port"'));
-      if (line) resolve({ ...JSON.parse(line), stop: () => new Promise((done) => (child.on('exit', done), child.stdin.end())) });
+      if (line) resolve({ ...JSON.parse(line), stop: () => stopChild(child) });
     });
     child.on('exit', (code) => reject(new Error(`the site exited with ${code} before serving: ${err || out}`)));
   });
@@ -250,6 +262,7 @@ const checkReact19 = async ({ dir, tarball, app, run, fail, log }) => {
     outfile: path.join(publicDir, 'app.js'),
     logLevel: 'error',
   });
+  await esbuild.stop?.(); // its service process would keep this one alive
   fs.writeFileSync(
     path.join(publicDir, 'index.html'),
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>React 19 front end</title></head><body><div id="root"></div><script src="app.js"></script></body></html>\n'
