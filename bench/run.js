@@ -296,12 +296,18 @@ connections ÷ requests/s.
   2,000 tokens). With the prepared statement below: token / \`/_health\` 0.50 → 0.69 (site CPU per
   request 750 → 603 µs, \`/_health\` about 400 µs), \`BENCH_ONLY=hot node bench/run.js\`.
 - **Chat identity.** With \`chatRoles\` on, each of the 100 users carries ten more booleans: the
-  answer grows from about 5 to 32 kB. The role is joined into the same SQL query (about 30 µs more
-  for 100 rows on SQLite, measured with better-sqlite3 alone); each role's chat role and permissions
-  are made once per role map, and their JSON is written into the answer once per role rather than
-  serialized for each user (\`JSON.stringify\` of 100 such users took 100 µs, the answer is now built
-  in about 65). What is left is the size of the answer: the site's CPU per request is compared as
-  well as requests/s, since autocannon, on the same two cores, also reads six times the bytes.
+  answer grows from about 4 to 28 kB. The role is joined into the same SQL query (about 26 µs more
+  for 100 rows on SQLite, measured with better-sqlite3 alone). Each role's chat role and permissions
+  are made once per role map and their JSON written into the answer once per role; the rest of each
+  user is written by hand (users as \`toChatUser\` built them are frozen, so they hold no other key;
+  any other user is serialized whole), and the parts are joined once, so the answer is one flat
+  string when it is sent: 100 such users to bytes in about 31 µs, against 14 for the same users
+  without roles and 68 for \`JSON.stringify\`. The line "the users service in-process" above
+  measures the SQL and the users built, without HTTP; the rest of the difference is sending six
+  times the bytes (about 30 µs of the site's CPU per request in a bare Node server). The identity
+  rows are paired rounds because a ratio against rounds run minutes earlier moved by ±15 % from run
+  to run on this machine; single rounds still range widely (see each line's rounds), so read the
+  median with them.
 - **Users by id.** One SQL query (\`id IN (…)\` on the primary key, checked with EXPLAIN; a second
   one reads the files when the avatar is a media field) whatever the number of ids. The rows are
   read with knex directly, not through Strapi's query engine, whose row mapping cost more than the
