@@ -3,8 +3,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { WidgetOptions } from '../../contract';
 import { createAdmin, createRole, superAdminRoleId } from '../helpers/admin';
 import { restoreAfterEach } from '../helpers/restore';
-import { configure, createSiteUser, settingsService, siteUserJwt, startStrapi, type TestApp } from '../helpers/strapi';
-import { ARTIFACTS, SCREENSHOTS, launchBrowser, listen, openSettings as openPage, sectionScreenshot, shows, withScreenshot } from './browser';
+import { configure, createSiteUser, settingsService, siteUserJwt, type TestApp } from '../helpers/strapi';
+import { ARTIFACTS, SCREENSHOTS, bootAdminSite, launchBrowser, openSettings as openPage, sectionScreenshot, shows, withScreenshot } from './browser';
 
 const WIDGET = { widgetId: 'appearance-e2e', secretKey: 'appearance-e2e-secret-key' };
 const OPTION_LABELS = ['Language', 'Theme', 'Position', 'Resizable window', 'Draggable window', 'Unread count on the favicon', 'Unread count in the title'];
@@ -19,19 +19,11 @@ afterAll(async () => {
 });
 
 /** One booted playground per describe: the locked case needs config/plugins of its own. */
-const bootPlayground = (env: Record<string, string> = {}) => {
-  const state = {} as { app: TestApp; baseUrl: string; jwt: string };
-  beforeAll(async () => {
-    state.app = await startStrapi({ env: { SERVE_ADMIN_PANEL: 'true', ...env } });
-    state.baseUrl = await listen(state.app);
-    await configure(state.app.strapi, WIDGET);
-    state.jwt = await siteUserJwt(state.app.strapi, (await createSiteUser(state.app.strapi, { username: 'appearance' })).id);
+const bootPlayground = (env: Record<string, string> = {}) =>
+  bootAdminSite(env, async (app) => {
+    await configure(app.strapi, WIDGET);
+    return { jwt: await siteUserJwt(app.strapi, (await createSiteUser(app.strapi, { username: 'appearance' })).id) };
   });
-  afterAll(async () => {
-    await state.app?.close();
-  });
-  return state;
-};
 
 const store = (app: TestApp) => app.strapi.store({ type: 'plugin', name: 'imbachat', key: 'settings' });
 const writeRow = async (app: TestApp, row: Record<string, unknown>) => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { ADMIN_PASSWORD } from '../helpers/admin';
-import type { TestApp } from '../helpers/strapi';
+import { startStrapi, type TestApp } from '../helpers/strapi';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-results');
@@ -25,6 +25,23 @@ export const launchBrowser = (): Promise<Browser> =>
       '--disable-sync',
     ],
   });
+
+/**
+ * The playground with its admin panel, booted for the enclosing describe (`env`: config of its own,
+ * such as config/plugins locks) and served on loopback; what `prepare` answers joins the state.
+ */
+export const bootAdminSite = <Extra extends object>(env: Record<string, string>, prepare: (app: TestApp) => Promise<Extra>) => {
+  const state = {} as { app: TestApp; baseUrl: string } & Extra;
+  beforeAll(async () => {
+    state.app = await startStrapi({ env: { SERVE_ADMIN_PANEL: 'true', ...env } });
+    state.baseUrl = await listen(state.app);
+    Object.assign(state, await prepare(state.app));
+  });
+  afterAll(async () => {
+    await state.app?.close();
+  });
+  return state;
+};
 
 /** Serves the booted Strapi on a free loopback port; returns its base URL. */
 export const listen = async (app: TestApp): Promise<string> => {

@@ -2,9 +2,9 @@ import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { configure, startStrapi, type TestApp } from '../helpers/strapi';
-import { SCREENSHOTS, launchBrowser, listen, pageScreenshot, shows, withScreenshot } from './browser';
-import { DEMO_SCRIPT_URL as SCRIPT_URL, DEMO_SETTINGS, PLAYGROUND_JWT_SECRET as JWT_SECRET, STAND_IN, USER_PASSWORD, seen, standInContext, type StandInOptions } from './stand-in';
+import { configure, type TestApp } from '../helpers/strapi';
+import { SCREENSHOTS, pageScreenshot, shows, withScreenshot } from './browser';
+import { DEMO_SCRIPT_URL as SCRIPT_URL, DEMO_SETTINGS, PLAYGROUND_JWT_SECRET as JWT_SECRET, STAND_IN, USER_PASSWORD, seen, standInContext, startDemoSite, type StandInOptions } from './stand-in';
 
 let app: TestApp;
 let baseUrl: string;
@@ -32,11 +32,7 @@ const logInOnPage = async (page: Page, identifier: string, password: string) => 
 };
 
 beforeAll(async () => {
-  app = await startStrapi({ seed: true });
-  baseUrl = await listen(app);
-  const users = await app.strapi.db.query('plugin::users-permissions.user').findMany({ select: ['id', 'username'] });
-  ids = Object.fromEntries(users.map((user: { id: number; username: string }) => [user.username, user.id]));
-  browser = await launchBrowser();
+  ({ app, baseUrl, ids, browser } = await startDemoSite());
 });
 
 afterAll(async () => {

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { configure, startStrapi, type TestApp } from '../helpers/strapi';
-import { SCREENSHOTS, launchBrowser, listen, pageScreenshot, shows, withScreenshot } from './browser';
-import { DEMO_SCRIPT_URL as SCRIPT_URL, PLAYGROUND_JWT_SECRET as JWT_SECRET, USER_PASSWORD, seen, standInContext, type StandInOptions } from './stand-in';
+import { configure, type TestApp } from '../helpers/strapi';
+import { SCREENSHOTS, pageScreenshot, shows, withScreenshot } from './browser';
+import { DEMO_SCRIPT_URL as SCRIPT_URL, PLAYGROUND_JWT_SECRET as JWT_SECRET, USER_PASSWORD, seen, standInContext, startDemoSite, type StandInOptions } from './stand-in';
 
 // The site's options (Settings → ImbaChat); the React page passes { position: 'left' } over them.
 const SITE_OPTIONS = { language: 'auto', theme: 'dark', position: 'right' };
@@ -46,12 +46,7 @@ const sessionOf = (username: string) => jwt.sign({ id: ids[username] }, JWT_SECR
 const payloadOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
 
 beforeAll(async () => {
-  app = await startStrapi({ seed: true });
-  await configure(app.strapi, { widgetOptions: SITE_OPTIONS });
-  baseUrl = await listen(app);
-  const users = await app.strapi.db.query('plugin::users-permissions.user').findMany({ select: ['id', 'username'] });
-  ids = Object.fromEntries(users.map((user: { id: number; username: string }) => [user.username, user.id]));
-  browser = await launchBrowser();
+  ({ app, baseUrl, ids, browser } = await startDemoSite((site) => configure(site.strapi, { widgetOptions: SITE_OPTIONS })));
 });
 
 afterAll(async () => {

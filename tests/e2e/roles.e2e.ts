@@ -3,8 +3,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ALL_PERMISSIONS, type RoleMap } from '../../contract';
 import { createAdmin, createRole, superAdminRoleId } from '../helpers/admin';
 import { restoreAfterEach } from '../helpers/restore';
-import { configure, settingsService, startStrapi, type TestApp } from '../helpers/strapi';
-import { ARTIFACTS, SCREENSHOTS, launchBrowser, listen, openSettings as openPage, sectionScreenshot, shows, withScreenshot } from './browser';
+import { configure, settingsService } from '../helpers/strapi';
+import { ARTIFACTS, SCREENSHOTS, bootAdminSite, launchBrowser, openSettings as openPage, sectionScreenshot, shows, withScreenshot } from './browser';
 
 const ROLE_UID = 'plugin::users-permissions.role';
 
@@ -18,22 +18,15 @@ afterAll(async () => {
 });
 
 /** One booted playground per describe: the locked case needs config/plugins of its own. */
-const bootPlayground = (env: Record<string, string> = {}) => {
-  const state = {} as { app: TestApp; baseUrl: string };
-  beforeAll(async () => {
-    state.app = await startStrapi({ env: { SERVE_ADMIN_PANEL: 'true', ...env } });
-    state.baseUrl = await listen(state.app);
+const bootPlayground = (env: Record<string, string> = {}) =>
+  bootAdminSite(env, async (app) => {
     // The playground's seed makes this role; these tests start from an empty database.
-    await state.app.strapi
+    await app.strapi
       .plugin('users-permissions')
       .service('role')
       .createRole({ name: 'Moderator', description: 'Keeps the chat friendly', type: 'moderator', permissions: {} });
+    return {};
   });
-  afterAll(async () => {
-    await state.app?.close();
-  });
-  return state;
-};
 
 const openSettings = (context: BrowserContext, baseUrl: string, email: string) => openPage(context, baseUrl, email, (page) => page.getByTestId('roles'));
 

@@ -1,4 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
+import { startStrapi, type TestApp } from '../helpers/strapi';
+import { launchBrowser, listen } from './browser';
 
 /** Stands in for ImbaChat's widget script (its servers are out of reach): records what the page does. */
 export const STAND_IN = `(function () {
@@ -40,4 +42,17 @@ export const standInContext = async (browser: Browser, { delayMs = 0, sessionJwt
   });
   if (sessionJwt) await context.addInitScript(`sessionStorage.setItem('imbachat-demo-jwt', ${JSON.stringify(sessionJwt)})`);
   return { context, requested };
+};
+
+/**
+ * The seeded playground (the demo pages and their users) served on loopback, its users' ids by
+ * username, and a browser. `prepare` runs before it listens.
+ */
+export const startDemoSite = async (prepare: (app: TestApp) => Promise<unknown> = async () => undefined) => {
+  const app = await startStrapi({ seed: true });
+  await prepare(app);
+  const baseUrl = await listen(app);
+  const users = await app.strapi.db.query('plugin::users-permissions.user').findMany({ select: ['id', 'username'] });
+  const ids: Record<string, number> = Object.fromEntries(users.map((user: { id: number; username: string }) => [user.username, user.id]));
+  return { app, baseUrl, ids, browser: await launchBrowser() };
 };
