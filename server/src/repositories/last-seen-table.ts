@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { dbNowMs } from './db-clock';
 import { ensureOwnTable } from './own-table';
 
 /**
@@ -23,21 +24,21 @@ export const lastSeenTable = (strapi: Core.Strapi) => {
       }),
 
     /**
-     * Records that the user was seen at `seconds` (unix), unless a time less than
-     * LAST_SEEN_EVERY_SECONDS older is stored: one statement, and no row changes in between.
+     * Records that the user was seen now, by the database's clock (unix seconds), unless a time less
+     * than LAST_SEEN_EVERY_SECONDS older is stored: one statement, and no row changes in between.
      */
-    async touch(userId: number, seconds: number) {
-      const stale = seconds - LAST_SEEN_EVERY_SECONDS;
+    async touch(userId: number) {
+      const seconds = `FLOOR(${dbNowMs(strapi)} / 1000)`;
       if (client() === 'mysql') {
         await knex().raw(
-          `INSERT INTO ?? (user_id, seen_at) VALUES (?, ?) ON DUPLICATE KEY UPDATE seen_at = IF(seen_at <= ?, VALUES(seen_at), seen_at)`,
-          [LAST_SEEN_TABLE, userId, seconds, stale]
+          `INSERT INTO ?? (user_id, seen_at) VALUES (?, ${seconds}) ON DUPLICATE KEY UPDATE seen_at = IF(seen_at <= VALUES(seen_at) - ?, VALUES(seen_at), seen_at)`,
+          [LAST_SEEN_TABLE, userId, LAST_SEEN_EVERY_SECONDS]
         );
         return;
       }
       await knex().raw(
-        `INSERT INTO ?? (user_id, seen_at) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET seen_at = excluded.seen_at WHERE ??.seen_at <= ?`,
-        [LAST_SEEN_TABLE, userId, seconds, LAST_SEEN_TABLE, stale]
+        `INSERT INTO ?? (user_id, seen_at) VALUES (?, ${seconds}) ON CONFLICT (user_id) DO UPDATE SET seen_at = excluded.seen_at WHERE ??.seen_at <= excluded.seen_at - ?`,
+        [LAST_SEEN_TABLE, userId, LAST_SEEN_TABLE, LAST_SEEN_EVERY_SECONDS]
       );
     },
   };

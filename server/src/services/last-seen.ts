@@ -31,7 +31,7 @@ const lastSeenService = ({ strapi }: { strapi: Core.Strapi }) => {
         written.delete(id);
       }
       setImmediate(() => {
-        table.touch(userId, Math.floor(nowMs / 1000)).catch((error: Error) => {
+        table.touch(userId).catch((error: Error) => {
           // Let the next token try again rather than wait out the interval.
           if (written.get(userId) === nowMs) written.delete(userId);
           report('last-seen', `Could not record when a user was last seen (trackLastSeen): ${error.message}`);

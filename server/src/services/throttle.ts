@@ -55,7 +55,9 @@ const throttleService = ({ strapi }: { strapi: Core.Strapi }) => {
     async recordFailure(bucket: ThrottleBucket, key: string, now = Date.now()) {
       const { windowSeconds } = rule(bucket);
       try {
-        windows(bucket).set(key, await table.increment(bucket, key, windowSeconds * 1000, now), now);
+        // The shared window ends when the database's clock says; here it is kept as time left from now.
+        const counted = await table.increment(bucket, key, windowSeconds * 1000);
+        windows(bucket).set(key, { failures: counted.failures, resetAt: now + counted.remainingMs }, now);
       } catch (error) {
         windows(bucket).increment(key, windowSeconds * 1000, now);
         if (!warned) {
@@ -65,7 +67,7 @@ const throttleService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       if (now - sweptAt > SWEEP_EVERY_MS) {
         sweptAt = now;
-        table.removeExpired(now).catch(() => undefined);
+        table.removeExpired().catch(() => undefined);
       }
     },
 
