@@ -69,7 +69,13 @@ export interface SiteRole {
 /** GET and PUT /imbachat/settings. */
 export interface SettingsResponse {
   data: PublicSettings;
-  meta: { endpoints: Endpoints; userFields: UserFieldChoices; roles: SiteRole[] };
+  meta: {
+    endpoints: Endpoints;
+    userFields: UserFieldChoices;
+    roles: SiteRole[];
+    /** users-permissions' "Enable email confirmation": off, no user's address has been verified. */
+    emailConfirmation: boolean;
+  };
 }
 
 /** A user as ImbaChat's chat server reads it (users by id, search). */

@@ -188,6 +188,26 @@ const checkWidgetOptions = (options: WidgetOptions): Verdict => {
 /** What an email template may name; each is replaced by its value (HTML-escaped in HTML mail). */
 export const NOTIFY_PLACEHOLDERS = ['name', 'title', 'body', 'siteUrl'] as const;
 export const NOTIFY_EVERY_MINUTES = { min: 1, max: 1440 } as const;
+export const NOTIFY_MAX_PER_MINUTE = { min: 1, max: 10000 } as const;
+
+/** Loopback hosts, where a plain http address is a developer's own machine. */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** The public front end's address for links in emails: https, or http on a loopback host; no credentials, query or fragment. */
+const checkSiteUrl = (value: string): Verdict => {
+  if (value === '') return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return ['site-url', 'must be an absolute https:// address, such as https://www.example.com'];
+  }
+  const loopbackHttp = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+  if ((url.protocol !== 'https:' && !loopbackHttp) || url.username || url.password || url.search || url.hash) {
+    return ['site-url', 'must be an absolute https:// address, such as https://www.example.com'];
+  }
+  return null;
+};
 
 export const SETTING_RULES = {
   widgetId: text('', 100, (value) =>
@@ -253,7 +273,16 @@ export const SETTING_RULES = {
         ? ['notify-every', `must be from ${NOTIFY_EVERY_MINUTES.min} to ${NOTIFY_EVERY_MINUTES.max} minutes`]
         : null,
   } as Rule<number>,
-  notifySubject: text('New message on {siteUrl}: {title}', 200, (value) => (value.trim() === '' ? ['template', 'cannot be empty'] : null)),
+  notifyMaxPerMinute: {
+    kind: 'integer',
+    default: 60,
+    check: (value) =>
+      value < NOTIFY_MAX_PER_MINUTE.min || value > NOTIFY_MAX_PER_MINUTE.max
+        ? ['notify-max', `must be from ${NOTIFY_MAX_PER_MINUTE.min} to ${NOTIFY_MAX_PER_MINUTE.max} emails a minute`]
+        : null,
+  } as Rule<number>,
+  siteUrl: text('', 500, checkSiteUrl),
+  notifySubject: text('New message: {title}', 200, (value) => (value.trim() === '' ? ['template', 'cannot be empty'] : null)),
   notifyText: text('Hello {name},\n\nYou have a new message while you were away:\n\n{title}\n{body}\n\nReply on {siteUrl}', 5000, (value) =>
     value.trim() === '' ? ['template', 'cannot be empty'] : null
   ),

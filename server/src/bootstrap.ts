@@ -6,7 +6,6 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(ACTION_DEFINITIONS);
   await getService(strapi, 'throttle').prepare();
   await getService(strapi, 'lastSeen').prepare();
-  await getService(strapi, 'notifications').prepare();
 
   const settings = getService(strapi, 'settings');
   await settings.checkStoredSecrets();
@@ -29,4 +28,6 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
 
   // After the name field is known: the search index is built for it.
   await getService(strapi, 'searchIndex').prepare();
+  // After the index: the outbox finds addresses through it. Rows a stop or a crash left go first.
+  await getService(strapi, 'outbox').prepare();
 };

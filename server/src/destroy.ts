@@ -3,6 +3,6 @@ import { getService } from './utils/get-service';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   getService(strapi, 'searchIndex').stop();
-  // Emails already accepted (email_to) go out before the database closes.
-  await getService(strapi, 'notifications').idle();
+  // Sends in progress end before the database closes; rows not begun are freed for the other instances.
+  await getService(strapi, 'outbox').stop();
 };

@@ -16,8 +16,12 @@ export interface TestSmtp {
   received: ReceivedMail[];
   /** Resolves once `count` messages have arrived in all (up to 5 s). */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
-  /** While set, RCPT TO is refused with this text (a permanent 550). */
+  /** While set, RCPT TO is refused with this text (a permanent 550, or `refuseCode`). */
   refuseRecipients: string | null;
+  /** The reply code of a refusal: 550 (permanent) unless set, e.g. 450 (try again later). */
+  refuseCode: number;
+  /** While set, only these recipients are refused (by address); otherwise every one is. */
+  refuseOnly: string[] | null;
   /** Stops listening (the port is closed until `start` again). */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -39,6 +43,8 @@ export const startSmtp = async (): Promise<TestSmtp> => {
     },
     received,
     refuseRecipients: null,
+    refuseCode: 550,
+    refuseOnly: null,
     async waitFor(count, timeoutMs = 5000) {
       const started = Date.now();
       while (received.length < count && Date.now() - started < timeoutMs) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -51,10 +57,11 @@ export const startSmtp = async (): Promise<TestSmtp> => {
         // Plain SMTP on the loopback: no self-signed certificate for the client to refuse.
         disabledCommands: ['STARTTLS'],
         logger: false,
-        onRcptTo(_address: SMTPServerAddress, _session, callback) {
+        onRcptTo(address: SMTPServerAddress, _session, callback) {
           if (smtp.refuseRecipients === null) return callback();
+          if (smtp.refuseOnly && !smtp.refuseOnly.includes(address.address.toLowerCase())) return callback();
           const error = new Error(smtp.refuseRecipients) as Error & { responseCode: number };
-          error.responseCode = 550;
+          error.responseCode = smtp.refuseCode;
           return callback(error);
         },
         onData(stream, session, callback) {
@@ -76,4 +83,27 @@ export const startSmtp = async (): Promise<TestSmtp> => {
   };
   await smtp.start();
   return smtp;
+};
+
+/**
+ * A mail server that takes the connection and never says a word: a send to it hangs until the
+ * client gives up (what a provider stuck mid-send looks like). Answers its port.
+ */
+export const startSilentSmtp = async (): Promise<{ port: number; stop(): Promise<void> }> => {
+  const net = await import('node:net');
+  const sockets = new Set<import('node:net').Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 };

@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import request from 'supertest';
+import { startSecondInstance } from '../helpers/instance';
 import { restoreAfterEach } from '../helpers/restore';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 import { basic, configure, createSiteUser, expectNoSecretsIn, logFromNow, logged, startStrapi, type TestApp } from '../helpers/strapi';
@@ -11,6 +11,10 @@ const AUTH = basic(LOGIN, PASSWORD);
 const SITE_URL = 'https://site.example.test';
 const USER_UID = 'plugin::users-permissions.user';
 const NOTIFY_TABLE = 'imbachat_notify';
+const MINUTE_TABLE = 'imbachat_notify_minute';
+const OUTBOX_TABLE = 'imbachat_outbox';
+// Control and format characters (Unicode categories Cc and Cf), line breaks aside.
+const INVISIBLE = /(?!\n)[\p{Cc}\p{Cf}]/u;
 
 // What a failed send carries: none of it may reach an answer or the log.
 const FAILED_TITLE = 'Failed-title-marker';
@@ -23,6 +27,8 @@ let smtp: TestSmtp;
 const notify = (body: Record<string, unknown> | string, type: 'json' | 'form' = 'json') =>
   app.http().post('/api/imbachat/v1/notifications').set('Authorization', AUTH).type(type).send(body);
 const notifications = () => app.strapi.plugin('imbachat').service('notifications') as { idle(): Promise<void> };
+const outbox = () => app.strapi.plugin('imbachat').service('outbox') as { drain(): Promise<void> };
+const outboxRows = () => app.strapi.db.connection(OUTBOX_TABLE).select('*');
 /** Notifications on, with whatever else the test needs. */
 const turnOn = (values: Record<string, unknown> = {}) => configure(app.strapi, { notifyByEmail: true, ...values });
 /** The messages that arrived for an address, once every accepted notification is done with. */
@@ -46,7 +52,7 @@ afterAll(async () => {
   }
 });
 // Each test starts from the settings above (notifications off) and puts back what it changes.
-restoreAfterEach(() => app);
+restoreAfterEach(() => app, { config: ['server.url'] });
 
 describe('POST /api/imbachat/v1/notifications', () => {
   it('asks for the chat server\'s Basic credentials, as every chat-server route does', async () => {
@@ -166,67 +172,115 @@ describe('POST /api/imbachat/v1/notifications', () => {
     expect(smtp.received.length).toBe(before);
   });
 
-  it('answers a provider failure with 502 in ImbaChat\'s shape and logs it without the message or the address', async () => {
-    const frank = await createSiteUser(app.strapi, { username: 'frank', email: FAILED_ADDRESS });
+  it('never emails an account whose address was not confirmed, by user_id or by email_to', async () => {
+    const unconfirmed = await createSiteUser(app.strapi, { username: 'unconfirmed', email: 'victim@corp.example', confirmed: false });
     await turnOn();
-    const log = logFromNow(app);
-    smtp.refuseRecipients = `Mailbox ${FAILED_ADDRESS} is unavailable, ask postmaster@example.test`;
-    try {
-      const res = await notify({ user_id: frank.id, title: FAILED_TITLE, body: FAILED_BODY });
-      expect(res.status).toBe(502);
-      expect(res.body).toEqual({ code: 502, version: 1, error: "The site's email provider could not send the notification email", debug: '' });
-    } finally {
-      smtp.refuseRecipients = null;
-    }
-    const text = await logged(log, `notification email to user ${frank.id}`);
-    expect(text).toMatch(new RegExp(`notification email to user ${frank.id} was not sent: Strapi's email provider \\(nodemailer\\) failed: .*550 Mailbox … is unavailable, ask <address>`));
-    for (const secret of [FAILED_TITLE, FAILED_BODY, FAILED_ADDRESS]) expect(text).not.toContain(secret);
-    // The failed email did not use up the user's window.
-    expect((await notify({ user_id: frank.id, title: 'Hello', body: 'Hi' })).body).toEqual(ok({ sent: true }));
-    expect(await mailTo(FAILED_ADDRESS)).toHaveLength(1);
+    expect((await notify({ user_id: unconfirmed.id, title: 'Invoice', body: 'Click here' })).body).toEqual(ok({ sent: false, reason: 'unconfirmed' }));
+    expect((await notify({ email_to: 'victim@corp.example', title: 'Invoice', body: 'Click here' })).body).toEqual(ok({ accepted: true }));
+    expect(await mailTo('victim@corp.example')).toHaveLength(0);
+    // Confirmed, the same account is mailed.
+    await app.strapi.db.query(USER_UID).update({ where: { id: unconfirmed.id }, data: { confirmed: true } });
+    expect((await notify({ user_id: unconfirmed.id, title: 'Hello' })).body).toEqual(ok({ sent: true }));
+    expect(await mailTo('victim@corp.example')).toHaveLength(1);
   });
 
-  it('logs a failure to mail an email_to address, answers as always, then 502 for any address while the provider is failing', async () => {
-    const grace = await createSiteUser(app.strapi, { username: 'grace' });
+  it('sends at most notifyMaxPerMinute emails for the whole site; the rest wait in the outbox for the next minute', async () => {
+    const users = await Promise.all(['sitecap1', 'sitecap2', 'sitecap3'].map((username) => createSiteUser(app.strapi, { username })));
+    await turnOn({ notifyMaxPerMinute: 2 });
+    await app.strapi.db.connection(MINUTE_TABLE).del();
+    const answers = [];
+    for (const user of users) answers.push((await notify({ user_id: user.id, title: 'Hello' })).body.data);
+    expect(answers.slice(0, 2)).toEqual([{ sent: true }, { sent: true }]);
+    expect(answers[2]).toEqual({ sent: false, queued: true, reason: 'site-limit', retry_after: expect.any(Number) });
+    expect(answers[2].retry_after).toBeGreaterThan(0);
+    expect(answers[2].retry_after).toBeLessThanOrEqual(60);
+    // By address as well: accepted, and held back the same way.
+    const fourth = await createSiteUser(app.strapi, { username: 'sitecap4' });
+    expect((await notify({ email_to: fourth.email, title: 'Hello' })).body).toEqual(ok({ accepted: true }));
+    expect(await mailTo(users[2].email)).toHaveLength(0);
+    expect(await mailTo(fourth.email)).toHaveLength(0);
+    expect(await outboxRows()).toHaveLength(2);
+
+    // A minute later (its count gone, the rows due), the outbox sends them.
+    await app.strapi.db.connection(MINUTE_TABLE).del();
+    await app.strapi.db.connection(OUTBOX_TABLE).update({ next_at: 0 });
+    await outbox().drain();
+    expect(await mailTo(users[2].email)).toHaveLength(1);
+    expect(await mailTo(fourth.email)).toHaveLength(1);
+    expect(await outboxRows()).toHaveLength(0);
+  });
+
+  it('answers every email_to alike, and a recipient the mail server refuses holds back nobody else', async () => {
+    const refused = await createSiteUser(app.strapi, { username: 'refusedrita', email: 'rita.refused@example.test' });
+    const healthy = await createSiteUser(app.strapi, { username: 'healthyhal' });
     await turnOn();
-    const log = logFromNow(app);
-    const failing = { code: 502, version: 1, error: "The site's email provider is failing: notification emails are not sent for a minute after a failure", debug: '' };
-    await smtp.stop();
+    smtp.refuseRecipients = 'Mailbox unavailable';
+    smtp.refuseOnly = ['rita.refused@example.test'];
     try {
-      const res = await notify({ email_to: grace.email, title: FAILED_TITLE, body: FAILED_BODY });
-      expect(res.body).toEqual(ok({ accepted: true }));
-      await notifications().idle();
-      // The provider failed: for a minute every email_to answers so at once, a user's address or nobody's alike.
-      const user = await notify({ email_to: grace.email, title: 'Hello' });
-      const nobody = await notify({ email_to: 'nobody.here@example.test', title: 'Hello' });
-      for (const answer of [user, nobody]) {
-        expect(answer.status).toBe(502);
-        expect(answer.body).toEqual(failing);
+      const answers = [];
+      for (const address of ['rita.refused@example.test', healthy.email, 'nobody.at.all@example.test', 'rita.refused@example.test']) {
+        answers.push(await notify({ email_to: address, title: 'Hello', body: 'Hi' }));
+        await notifications().idle();
       }
-      // A minute later the next one is tried again, after its answer.
-      const realNow = Date.now;
-      const later = realNow() + 61_000;
-      jest.spyOn(Date, 'now').mockImplementation(() => later);
-      try {
-        expect((await notify({ email_to: 'nobody.here@example.test', title: 'Hello' })).body).toEqual(ok({ accepted: true }));
-      } finally {
-        jest.restoreAllMocks();
+      for (const res of answers) {
+        expect(res.status).toBe(200);
+        expect(res.text).toBe(answers[0].text);
+        expect(res.headers['content-type']).toBe(answers[0].headers['content-type']);
       }
-      await notifications().idle();
     } finally {
-      await smtp.start();
+      smtp.refuseRecipients = null;
+      smtp.refuseOnly = null;
     }
-    const text = await logged(log, `notification email to user ${grace.id}`);
-    expect(text).toContain('ECONNREFUSED');
-    for (const secret of [FAILED_TITLE, FAILED_BODY, grace.email]) expect(text).not.toContain(secret);
-    expect(await mailTo(grace.email)).toHaveLength(0);
-    // Nobody's address was tried, so the provider still counts as failing; an email that goes ends it.
-    expect((await notify({ email_to: grace.email, title: 'Hello' })).status).toBe(502);
-    expect((await notify({ user_id: grace.id, title: 'Back' })).body).toEqual(ok({ sent: true }));
-    // The user's window was used by the email just sent: cleared, so the next one may go.
-    await app.strapi.db.connection(NOTIFY_TABLE).where('user_id', grace.id).del();
-    expect((await notify({ email_to: grace.email, title: 'Again' })).body).toEqual(ok({ accepted: true }));
-    expect(await mailTo(grace.email)).toHaveLength(2);
+    expect(await mailTo(healthy.email)).toHaveLength(1);
+    expect(await mailTo(refused.email)).toHaveLength(0);
+    // The refusals ended those notifications: nothing of them waits.
+    expect(await outboxRows()).toHaveLength(0);
+  });
+
+  it('takes links from configuration only: siteUrl, else an absolute server.url, else none; never the Host header', async () => {
+    const user = await createSiteUser(app.strapi, { username: 'linkslinda' });
+    await turnOn({ notifySubject: 'On {siteUrl}: {title}', notifyText: 'Hi {name}\n{title}\nReply on {siteUrl}\nBye' });
+    const send = () =>
+      app
+        .http()
+        .post('/api/imbachat/v1/notifications')
+        .set('Authorization', AUTH)
+        .set('Host', 'evil.example')
+        .set('X-Forwarded-Host', 'evil.example')
+        .send({ user_id: user.id, title: 'Hello' });
+    const lastMail = async () => (await mailTo(user.email)).slice(-1)[0].mail;
+    const clearWindow = () => app.strapi.db.connection(NOTIFY_TABLE).where('user_id', user.id).del();
+
+    // server.url is absolute in this suite.
+    expect((await send()).body.data).toEqual({ sent: true });
+    expect(String((await lastMail()).html)).toContain(`<a href="${SITE_URL}">`);
+
+    await clearWindow();
+    await configure(app.strapi, { siteUrl: 'https://www.front.example' });
+    expect((await send()).body.data).toEqual({ sent: true });
+    expect((await lastMail()).subject).toBe('On https://www.front.example: Hello');
+    expect((await lastMail()).text).toContain('Reply on https://www.front.example');
+
+    await clearWindow();
+    await configure(app.strapi, { siteUrl: null });
+    app.strapi.config.set('server.url', '');
+    expect((await send()).body.data).toEqual({ sent: true });
+    const mail = await lastMail();
+    for (const part of [mail.subject, mail.text, String(mail.html)]) expect(part).not.toContain('evil.example');
+    expect(mail.subject).toBe('On : Hello');
+    expect(mail.text?.trim()).toBe('Hi linkslinda\nHello\nBye');
+    expect(String(mail.html)).not.toContain('<a ');
+  });
+
+  it('strips control and Unicode format characters from the subject and the text', async () => {
+    const user = await createSiteUser(app.strapi, { username: 'spoofsam' });
+    await turnOn({ notifySubject: '{title}', notifyText: '{title}\n{body}' });
+    const title = 'Invoice \u202Egnp.exe\u200B\u2066x\u2069\u2067\u2068\u0007\u00AD\uFEFF';
+    expect((await notify({ user_id: user.id, title, body: 'Line\u202Eone\ttwo\u0000' })).body.data).toEqual({ sent: true });
+    const [{ mail }] = await mailTo(user.email);
+    expect(mail.subject).toBe('Invoice gnp.exex');
+    expect(mail.text?.trim()).toBe('Invoice gnp.exex\nLineone two');
+    for (const part of [mail.subject ?? '', mail.text ?? '', String(mail.html)]) expect(part).not.toMatch(INVISIBLE);
   });
 
   it.each([
@@ -267,16 +321,9 @@ describe('POST /api/imbachat/v1/notifications', () => {
 
   it('share each user\'s window: of notifications to both at once, exactly one is emailed', async () => {
     // Instance B inherits this process's environment: the same database and SMTP server.
-    b = spawn(process.execPath, [path.join(__dirname, '..', 'helpers', 'second-instance.js')], { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
-    const bUrl = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      b!.stdout!.on('data', (chunk) => {
-        out += chunk;
-        const line = out.split('\n').find((l) => l.startsWith('{"port"'));
-        if (line) resolve(`http://127.0.0.1:${JSON.parse(line).port}`);
-      });
-      b!.on('exit', (code) => reject(new Error(`instance B exited with ${code}`)));
-    });
+    const instance = await startSecondInstance();
+    b = instance.process;
+    const bUrl = instance.url;
     const onB = (body: object) => request(bUrl).post('/api/imbachat/v1/notifications').set('Authorization', AUTH).send(body);
 
     const blocked = await createSiteUser(app.strapi, { username: 'twoblocked', blocked: true });

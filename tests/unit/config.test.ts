@@ -10,6 +10,12 @@ describe('plugin config validation', () => {
     ).not.toThrow();
   });
 
+  it('takes a site address over https (or http on this machine) and a site-wide email budget', () => {
+    expect(() => validator({ siteUrl: 'https://www.example.com', notifyMaxPerMinute: '120', outboxMax: 5000 })).not.toThrow();
+    expect(() => validator({ siteUrl: 'https://www.example.com/app/' })).not.toThrow();
+    expect(() => validator({ siteUrl: 'http://localhost:3000' })).not.toThrow();
+  });
+
   it('names an unknown key', () => {
     expect(() => validator({ widgetID: 'x' })).toThrow(/imbachat\.config\.widgetID is not a known key/);
   });
@@ -24,6 +30,14 @@ describe('plugin config validation', () => {
     ['nameField', 'display name', /nameField is invalid/],
     ['widgetScriptUrl', 'http://cdn.example.com/{widgetId}.js', /widgetScriptUrl is invalid: .*https/],
     ['secretKey', 'too-short-key', /secretKey is invalid: .*at least 16 characters/],
+    ['siteUrl', 'http://www.example.com', /siteUrl is invalid: .*https/],
+    ['siteUrl', 'www.example.com', /siteUrl is invalid: .*https/],
+    ['siteUrl', 'https://user:pass@www.example.com', /siteUrl is invalid/],
+    ['siteUrl', 'https://www.example.com/?next=x', /siteUrl is invalid/],
+    ['siteUrl', 'javascript:alert(1)', /siteUrl is invalid/],
+    ['notifyMaxPerMinute', 0, /notifyMaxPerMinute is invalid: .*from 1 to 10000/],
+    ['notifyMaxPerMinute', '100000', /notifyMaxPerMinute is invalid/],
+    ['outboxMax', 0, /outboxMax is invalid/],
   ])('names the bad key %s', (key, value, message) => {
     expect(() => validator({ [key]: value })).toThrow(message);
   });

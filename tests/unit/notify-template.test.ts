@@ -8,7 +8,7 @@ const email = (notifySubject: string, notifyText: string, values: Partial<Notify
 describe('notificationEmail', () => {
   it('fills the default templates', () => {
     const { subject, text } = notificationEmail(DEFAULT_SETTINGS, VALUES);
-    expect(subject).toBe('New message on https://example.com: New message');
+    expect(subject).toBe('New message: New message');
     expect(text).toBe('Hello Alice,\n\nYou have a new message while you were away:\n\nNew message\nHello there\n\nReply on https://example.com');
   });
 
@@ -63,6 +63,39 @@ describe('notificationEmail', () => {
     const { subject } = email('{title}', '', { title: '😀'.repeat(300) });
     expect(Array.from(subject)).toHaveLength(SUBJECT_MAX_LENGTH);
     expect(subject).toBe('😀'.repeat(SUBJECT_MAX_LENGTH));
+  });
+});
+
+describe('notificationEmail: what cannot be seen', () => {
+  const SPOOFS = ['\u202E', '\u202D', '\u200B', '\u200E', '\u2066', '\u2067', '\u2068', '\u2069', '\uFEFF', '\u00AD', '\u0085', '\u009B'];
+
+  it('drops control and format characters (Cc, Cf) from the subject and the text, whichever value or template brings them', () => {
+    const spoof = SPOOFS.join('');
+    const { subject, text, html } = email(`Re: {title}${spoof}`, `{name}${spoof}\n{title}\n{body}`, { title: `Invoice ${spoof}gnp.exe`, body: `a\u0000b\tc${spoof}`, name: `Al${spoof}ice` });
+    expect(subject).toBe('Re: Invoice gnp.exe');
+    expect(text).toBe('Alice\nInvoice gnp.exe\nab c');
+    for (const part of [subject, text, html]) expect(part).not.toMatch(/(?!\n)[\p{Cc}\p{Cf}]/u);
+  });
+
+  it('keeps what is visible: letters of any script, emoji, line breaks in the text', () => {
+    const { subject, text } = email('{title}', '{body}', { title: 'Привет 👋 日本', body: 'one\ntwo' });
+    expect(subject).toBe('Привет 👋 日本');
+    expect(text).toBe('one\ntwo');
+  });
+});
+
+describe('notificationEmail without a site address', () => {
+  it('leaves out the lines that name {siteUrl}, and the subject drops it', () => {
+    const { subject, text, html } = email('{title} ({siteUrl})', 'Hi {name}\n{title}\n\nReply on {siteUrl}\nBye', { siteUrl: '' });
+    expect(subject).toBe('New message ()');
+    expect(text).toBe('Hi Alice\nNew message\n\nBye');
+    expect(html).not.toContain('<a ');
+  });
+
+  it('fills the default templates with no link at all', () => {
+    const { subject, text } = notificationEmail(DEFAULT_SETTINGS, { ...VALUES, siteUrl: '' });
+    expect(subject).toBe('New message: New message');
+    expect(text).toBe('Hello Alice,\n\nYou have a new message while you were away:\n\nNew message\nHello there\n');
   });
 });
 

@@ -24,9 +24,11 @@ export interface PluginConfig extends Partial<Settings> {
   settingsCacheMs: number;
   /** The site's hook over every batch of chat users (README: "Adding to the user objects"). */
   extendUsers?: ExtendUsers;
+  /** Notifications waiting in the outbox at most; beyond, the notifications route answers 503. */
+  outboxMax: number;
 }
 
-const OPERATIONAL_KEYS = ['throttle', 'settingsCacheMs', 'extendUsers'] as const;
+const OPERATIONAL_KEYS = ['throttle', 'settingsCacheMs', 'extendUsers', 'outboxMax'] as const;
 
 const throttleRule = yup
   .object({
@@ -53,6 +55,7 @@ const operationalSchemas = {
     })
     .noUnknown(true, '${path} has an unknown key: ${unknown}'),
   settingsCacheMs: yup.number().integer().min(0).max(60_000),
+  outboxMax: yup.number().integer().min(1).max(1_000_000),
   extendUsers: yup
     .mixed()
     .test('function', '${path} must be a function (users, { strapi, route }) => users', (value) => value === undefined || value === null || typeof value === 'function'),
@@ -65,6 +68,7 @@ const defaultConfig: PluginConfig = {
     trustedIps: [],
   },
   settingsCacheMs: 750,
+  outboxMax: 10_000,
 };
 
 /** A config value that counts as "not set", so the admin's stored value is used. */

@@ -4,7 +4,7 @@ import { errors } from '@strapi/utils';
 import { version as pluginVersion } from '../../../package.json';
 import { API_VERSION, SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX, SEARCH_TERM_MAX_LENGTH } from '../constants';
 import { chatServerSettings } from '../middlewares/basic-auth';
-import { EmailNotSent } from '../services/notifications';
+import { OutboxFull } from '../services/notifications';
 import { keepAuthErrorMessages } from '../utils/auth-errors';
 import { sendChatError } from '../utils/chat-error';
 import { chatUsersJson } from '../utils/chat-user';
@@ -15,6 +15,8 @@ import { bodyObject, firstPresent, optionalString } from '../utils/request-input
 import { parseNotificationRequest } from '../validation/notification-request';
 
 const LOGIN_MAX_LENGTH = 255;
+/** When a full outbox asks the chat server to come back. */
+const OUTBOX_FULL_RETRY_SECONDS = 60;
 const PASSWORD_MAX_LENGTH = 1024;
 
 const parseLimit = (value: unknown): number => {
@@ -70,17 +72,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async notifications(ctx: Context) {
     const request = parseNotificationRequest(bodyObject(ctx.request.body));
     const settings = chatServerSettings(ctx);
-    const siteUrl = publicBaseUrl(strapi, ctx.origin);
     const notifications = getService(strapi, 'notifications');
     try {
       const data =
         'emailTo' in request
-          ? notifications.notifyAddress(request.emailTo, request.message, siteUrl, settings)
-          : await notifications.notifyUser(request.userId, request.message, siteUrl, settings);
+          ? await notifications.notifyAddress(request.emailTo, request.message, settings)
+          : await notifications.notifyUser(request.userId, request.message, settings);
       ctx.body = { code: 200, version: API_VERSION, data };
     } catch (error) {
-      // By user_id: this email failed. By email_to: the provider failed within the last minute, for any address.
-      if (error instanceof EmailNotSent) return sendChatError(ctx, 502, error.message);
+      // The same for any address: whether the outbox has room says nothing of whose it is.
+      if (error instanceof OutboxFull) return sendChatError(ctx, 503, error.message, { 'Retry-After': String(OUTBOX_FULL_RETRY_SECONDS) });
       throw error;
     }
   },

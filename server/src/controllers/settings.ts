@@ -15,6 +15,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         endpoints: pluginEndpoints(strapi, publicBaseUrl(strapi, ctx.origin)),
         userFields: getService(strapi, 'userFields').choices(),
         roles: await siteRoles(strapi).list(),
+        emailConfirmation: await getService(strapi, 'siteAuth').emailConfirmationRequired(),
       },
     };
   };

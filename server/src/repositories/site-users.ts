@@ -22,6 +22,8 @@ export interface SiteUser {
   lastLogin?: unknown;
   /** When the user last fetched a chat token (unix seconds), when read (`trackLastSeen`). */
   lastSeen?: unknown;
+  /** users-permissions' `confirmed`, when read (notifications: only confirmed addresses get mail). */
+  confirmed?: boolean;
 }
 
 /** What the login check needs of an account (the password hash never leaves the server). */
@@ -69,11 +71,13 @@ type SqlitePool = {
 };
 
 /**
- * Whether a `blocked` column's value means blocked: SQLite and MySQL answer 0/1, PostgreSQL a
- * boolean, and rows created without it hold NULL (not blocked). The one rule for it in JavaScript;
- * `notBlocked` below is the same rule in SQL.
+ * Whether a boolean column's value is on: SQLite and MySQL answer 0/1, PostgreSQL a boolean, and
+ * rows created without it hold NULL (off).
  */
-export const isBlocked = (value: unknown): boolean => value === true || value === 1 || value === '1';
+const isOn = (value: unknown): boolean => value === true || value === 1 || value === '1';
+
+/** Whether a `blocked` column's value means blocked. The one rule for it in JavaScript; `notBlocked` below is the same rule in SQL. */
+export const isBlocked = isOn;
 
 /** Stands for the value a statement compiled once takes at each run (the ids, the id). */
 const VALUE = Symbol('value') as unknown as Knex.Value;
@@ -240,10 +244,14 @@ export const siteUsers = (strapi: Core.Strapi) => {
     }
   };
 
-  const CONTACT_KEYS: (keyof SiteUser)[] = ['id', 'username', 'name', 'email', 'blocked'];
+  const CONTACT_KEYS: (keyof SiteUser)[] = ['id', 'username', 'name', 'email', 'blocked', 'confirmed'];
   const contactColumns = (nameField: string) =>
     Object.fromEntries(CONTACT_KEYS.map((key) => [key, column(key === 'name' ? nameField : key)]));
-  const contact = (row: Record<string, unknown>) => siteUser(CONTACT_KEYS, CONTACT_KEYS.map((key) => row[key]));
+  const contact = (row: Record<string, unknown>) => {
+    const user = siteUser(CONTACT_KEYS, CONTACT_KEYS.map((key) => row[key]));
+    user.confirmed = isOn(row.confirmed);
+    return user;
+  };
 
   return {
     /** These users, blocked or not (`blocked` says), in no particular order. */
@@ -278,21 +286,13 @@ export const siteUsers = (strapi: Core.Strapi) => {
       return row ? { ...row, id: Number(row.id), blocked: Boolean(row.blocked), confirmed: Boolean(row.confirmed) } : null;
     },
 
-    /** A user to email (notifications): name per the name field, stored address, blocked or not. */
-    async contactById(id: number, nameField: string): Promise<SiteUser | null> {
-      const row = (await knex()(meta().tableName).select(contactColumns(nameField)).where(column('id'), id).first()) as
-        | Record<string, unknown>
-        | undefined;
-      return row ? contact(row) : null;
-    },
-
-    /** The users an address belongs to, case-insensitively, lowest id first (normally one). */
-    async contactsByEmail(address: string, nameField: string): Promise<SiteUser[]> {
+    /** Users to email (notifications), by id: name per the name field, stored address, blocked and confirmed or not. */
+    async contactsByIds(ids: number[], nameField: string): Promise<SiteUser[]> {
+      if (ids.length === 0) return [];
       const rows = (await knex()(meta().tableName)
         .select(contactColumns(nameField))
-        .whereRaw('LOWER(??) = ?', [column('email'), address.toLowerCase()])
-        .orderBy(column('id'))
-        .limit(10)) as Record<string, unknown>[];
+        .whereIn(column('id'), ids)
+        .orderBy(column('id'))) as Record<string, unknown>[];
       return rows.map(contact);
     },
 

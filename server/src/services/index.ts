@@ -8,5 +8,6 @@ import apiTest from './api-test';
 import searchIndex from './search-index';
 import lastSeen from './last-seen';
 import notifications from './notifications';
+import outbox from './outbox';
 
-export default { settings, userFields, users, siteAuth, chatToken, throttle, apiTest, searchIndex, lastSeen, notifications };
+export default { settings, userFields, users, siteAuth, chatToken, throttle, apiTest, searchIndex, lastSeen, notifications, outbox };

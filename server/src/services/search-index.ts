@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { SearchMode, Settings } from '../../../contract';
 import { USER_UID } from '../constants';
-import { SearchField, rowId, searchTable, userOf, type SearchRow } from '../repositories/search-table';
+import { SEARCH_TABLE, SearchField, rowId, searchTable, userOf, type SearchRow } from '../repositories/search-table';
 import { isBlocked, siteUsers } from '../repositories/site-users';
 import { getService } from '../utils/get-service';
 import { fold } from '../utils/search-keys';
@@ -203,6 +203,19 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** After the name field changed: the index follows it. */
     async nameFieldChanged(before: Settings, after: Settings) {
       if (nameFieldOf(before) !== nameFieldOf(after)) await this.rebuild();
+    },
+
+    /** Ids of the users (not blocked) whose email folds to the address's form: an index seek, never a scan. */
+    async userIdsByEmail(address: string): Promise<number[]> {
+      const folded = fold(address);
+      if (folded === '') return [];
+      const rows = (await strapi.db
+        .connection(SEARCH_TABLE)
+        .select('id')
+        .where('folded', folded)
+        .andWhereRaw(`id % 4 = ${SearchField.Email}`)
+        .limit(10)) as { id: number | string }[];
+      return rows.map((row) => userOf(Number(row.id)));
     },
 
     /** Ids of the users matching the term (not folded yet), in the order the mode ranks them, each once. */

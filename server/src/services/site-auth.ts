@@ -68,6 +68,9 @@ const siteAuthService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
+    /** users-permissions' "Enable email confirmation" (Advanced settings): off, `confirmed` says nothing of an address. */
+    emailConfirmationRequired,
+
     /** The id of the site user behind a users-permissions access token; UnauthorizedError or ForbiddenError otherwise. */
     async userIdFromAccessToken(accessToken: string): Promise<number> {
       const invalid = () => new errors.UnauthorizedError('Invalid or expired token');

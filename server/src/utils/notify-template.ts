@@ -13,8 +13,23 @@ export const SUBJECT_MAX_LENGTH = 250;
 
 const PLACEHOLDER = new RegExp(`\\{(${NOTIFY_PLACEHOLDERS.join('|')})\\}`, 'g');
 
-/** Control characters a mail has no use for (tabs and line breaks stay). */
-const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+/**
+ * Control and Unicode format characters (categories Cc and Cf: bidirectional overrides, zero-width
+ * spaces, …) have no place in a mail's words: they could make "Invoice\u202Egnp.exe" read as
+ * "Invoiceexe.png". Line breaks are the one control kept, in the text only.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}]/gu;
+const INVISIBLE_BUT_LINE_BREAKS = /(?!\n)[\p{Cc}\p{Cf}]/gu;
+
+/** Text as a mail may carry it: CRLF and CR as LF, tabs as spaces, nothing invisible but line breaks. */
+const visible = (value: string) => value.replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(INVISIBLE_BUT_LINE_BREAKS, '');
+
+/** A template without a site address leaves out its lines that name one: no "Reply on " with nothing after it. */
+const withoutSiteUrlLines = (template: string) =>
+  template
+    .split('\n')
+    .filter((line) => !line.includes('{siteUrl}'))
+    .join('\n');
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]);
@@ -33,23 +48,25 @@ const cut = (value: string, max: number) => (value.length <= max ? value : Array
  * The notification email from the settings' templates: the plain text as the admin wrote it,
  * a one-line subject (no CR/LF can reach a header), and an HTML version in which everything, the
  * template's own words included, is escaped; line breaks become <br>, blank lines paragraphs,
- * and `{siteUrl}` a link.
+ * and `{siteUrl}` a link. No part carries a control or format character. Without a site address
+ * (`siteUrl` empty), the text leaves out the lines that name `{siteUrl}` and the subject drops it.
  */
 export const notificationEmail = (
   templates: Pick<Settings, 'notifySubject' | 'notifyText'>,
   given: NotifyValues
 ): NotifyEmail => {
-  const values = Object.fromEntries(
-    Object.entries(given).map(([key, value]) => [key, value.replace(/\r\n?/g, '\n').replace(CONTROLS, '')])
-  ) as NotifyValues;
+  const values = Object.fromEntries(Object.entries(given).map(([key, value]) => [key, visible(value)])) as NotifyValues;
 
   const subject = cut(
     fill(templates.notifySubject, (key) => values[key])
-      .replace(/[\s\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+      .replace(/[\s\u2028\u2029]+/g, ' ')
+      .replace(INVISIBLE, '')
+      .replace(/ {2,}/g, ' ')
       .trim(),
     SUBJECT_MAX_LENGTH
   );
-  const template = templates.notifyText.replace(/\r\n?/g, '\n');
+  const written = visible(templates.notifyText);
+  const template = values.siteUrl === '' ? withoutSiteUrlLines(written) : written;
   const text = fill(template, (key) => values[key]);
 
   // The template is escaped piece by piece around its placeholders, so no value is read as markup.

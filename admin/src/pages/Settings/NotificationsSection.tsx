@@ -1,4 +1,4 @@
-import { Field, TextInput, Textarea } from '@strapi/design-system';
+import { Alert, Field, TextInput, Textarea } from '@strapi/design-system';
 import { useField } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 import { NOTIFY_PLACEHOLDERS, type SettingKey } from '../../../../contract';
@@ -47,13 +47,15 @@ const TemplateInput = ({ name, disabled, locked }: TemplateInputProps) => {
 interface NotificationsSectionProps {
   readOnly: boolean;
   locked(key: SettingKey): boolean;
+  /** users-permissions' "Enable email confirmation": off, every address is taken as it was typed. */
+  emailConfirmation: boolean;
 }
 
 /**
  * Settings → ImbaChat → Email notifications: what the notifications URL does when ImbaChat's
  * chat server calls it. The email goes through Strapi's email plugin, whatever its provider.
  */
-export const NotificationsSection = ({ readOnly, locked }: NotificationsSectionProps) => {
+export const NotificationsSection = ({ readOnly, locked, emailConfirmation }: NotificationsSectionProps) => {
   const { formatMessage } = useIntl();
   const off = (key: SettingKey) => readOnly || locked(key);
   return (
@@ -62,11 +64,24 @@ export const NotificationsSection = ({ readOnly, locked }: NotificationsSectionP
       description={formatMessage(t('section.notifications.description'))}
       testId="notifications"
     >
+      {!emailConfirmation && (
+        <Cell col={12}>
+          <Alert variant="warning" closeLabel="" title={formatMessage(t('notifications.unconfirmed.title'))} data-testid="email-confirmation-off">
+            {formatMessage(t('notifications.unconfirmed'))}
+          </Alert>
+        </Cell>
+      )}
       <Cell>
         <SettingInput name="notifyByEmail" type="toggle" locked={locked('notifyByEmail')} disabled={off('notifyByEmail')} />
       </Cell>
       <Cell>
+        <SettingInput name="siteUrl" type="text" locked={locked('siteUrl')} disabled={off('siteUrl')} />
+      </Cell>
+      <Cell>
         <SettingInput name="notifyEveryMinutes" type="number" locked={locked('notifyEveryMinutes')} disabled={off('notifyEveryMinutes')} />
+      </Cell>
+      <Cell>
+        <SettingInput name="notifyMaxPerMinute" type="number" locked={locked('notifyMaxPerMinute')} disabled={off('notifyMaxPerMinute')} />
       </Cell>
       <Cell col={12}>
         <TemplateInput name="notifySubject" locked={locked('notifySubject')} disabled={off('notifySubject')} />

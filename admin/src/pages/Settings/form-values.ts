@@ -2,6 +2,7 @@ import type { MessageDescriptor } from 'react-intl';
 import {
   MAX_MAPPED_ROLES,
   NOTIFY_EVERY_MINUTES,
+  NOTIFY_MAX_PER_MINUTE,
   SECRET_KEY_MIN_LENGTH,
   SETTING_KEYS,
   SETTING_RULES,
@@ -84,6 +85,8 @@ const RULE_MESSAGES: Partial<Record<string, { key: MessageKey; values?: Record<s
   url: { key: 'validation.url' },
   'search-mode': { key: 'validation.search-mode' },
   'notify-every': { key: 'validation.notify-every', values: { min: String(NOTIFY_EVERY_MINUTES.min), max: String(NOTIFY_EVERY_MINUTES.max) } },
+  'notify-max': { key: 'validation.notify-max', values: { min: String(NOTIFY_MAX_PER_MINUTE.min), max: String(NOTIFY_MAX_PER_MINUTE.max) } },
+  'site-url': { key: 'validation.site-url' },
   template: { key: 'validation.template' },
   separator: { key: 'validation.separator' },
   'role-map': { key: 'validation.role-map', values: { max: String(MAX_MAPPED_ROLES) } },

@@ -177,7 +177,7 @@ const SettingsPage = () => {
                   {input('searchMode', 'select', searchOptions)}
                   {input('idSeparator', 'text')}
                 </Section>
-                <NotificationsSection readOnly={readOnly} locked={locked} />
+                <NotificationsSection readOnly={readOnly} locked={locked} emailConfirmation={meta.emailConfirmation} />
                 <EndpointsPanel endpoints={meta.endpoints} />
                 <TestApiPanel canTest={!readOnly} />
               </Flex>
