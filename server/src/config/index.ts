@@ -1,6 +1,6 @@
 import { yup } from '@strapi/utils';
 import { isAddressOrRange } from '../utils/client-address';
-import type { ExtendUsers } from '../utils/extend-users';
+import { EXTEND_USERS_CONCURRENCY, type ExtendUsers } from '../utils/extend-users';
 import { SETTING_KEYS, castConfigValue, checkSetting, isSettingKey, type Settings } from '../../../contract';
 
 export interface ThrottleRule {
@@ -24,9 +24,11 @@ export interface PluginConfig extends Partial<Settings> {
   settingsCacheMs: number;
   /** The site's hook over every batch of chat users (README: "Adding to the user objects"). */
   extendUsers?: ExtendUsers;
+  /** Hook calls one instance runs at once; beyond, a request is answered without the hook. */
+  extendUsersConcurrency: number;
 }
 
-const OPERATIONAL_KEYS = ['throttle', 'settingsCacheMs', 'extendUsers'] as const;
+const OPERATIONAL_KEYS = ['throttle', 'settingsCacheMs', 'extendUsers', 'extendUsersConcurrency'] as const;
 
 const throttleRule = yup
   .object({
@@ -56,6 +58,7 @@ const operationalSchemas = {
   extendUsers: yup
     .mixed()
     .test('function', '${path} must be a function (users, { strapi, route }) => users', (value) => value === undefined || value === null || typeof value === 'function'),
+  extendUsersConcurrency: yup.number().integer().min(1).max(100),
 };
 
 const defaultConfig: PluginConfig = {
@@ -65,6 +68,7 @@ const defaultConfig: PluginConfig = {
     trustedIps: [],
   },
   settingsCacheMs: 750,
+  extendUsersConcurrency: EXTEND_USERS_CONCURRENCY,
 };
 
 /** A config value that counts as "not set", so the admin's stored value is used. */
