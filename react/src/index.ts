@@ -38,8 +38,9 @@ export interface ImbaChatProps {
 
 /**
  * Loads the ImbaChat widget once per page and user, however often it renders or remounts; renders
- * its children (or nothing). A new `jwt` of another user loads the widget for that user; a `jwt`
- * going away leaves the widget as it is (it cannot be unloaded): reload the page on log-out.
+ * its children (or nothing). A `jwt` after the guest widget loads it for that user; the widget
+ * cannot be unloaded, so a `jwt` going away leaves it as it is (`logged-out`) and a `jwt` of another
+ * user loads nothing (`reload-needed`): reload the page on log-out.
  */
 export function ImbaChat({ strapiUrl, jwt, options, timeoutMs, children }: ImbaChatProps): ReactElement {
   useEffect(() => {
@@ -55,7 +56,10 @@ export interface ImbaChatApi extends ChatState {
   openDialog(userId: number | string, options?: { timeoutMs?: number }): Promise<unknown>;
 }
 
-/** The widget's state (`status`, `error`, `userId`) and `openDialog`, anywhere in the page, with or without `<ImbaChat>` above. */
+/**
+ * The widget's state (`status`, `error`, `userId`, `reloadForUserId`) and `openDialog`, anywhere in
+ * the page, with or without `<ImbaChat>` above. `reload-needed` says a page load is needed.
+ */
 export const useImbaChat = (): ImbaChatApi => {
   const state = useSyncExternalStore(session.subscribe, session.getSnapshot, session.getServerSnapshot);
   return useMemo(() => ({ ...state, openDialog: session.openDialog }), [state]);

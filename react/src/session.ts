@@ -14,9 +14,11 @@ import type { LoadOptions } from '../../client/src/options';
  * - `guests-off`: a visitor, and the site's guest mode is off: no script was added;
  * - `logged-out`: the JWT went away after the widget was loaded for `userId`; the widget cannot be
  *   unloaded, so it keeps that user's session until the page reloads;
+ * - `reload-needed`: a JWT of another user (`reloadForUserId`) came while the widget is `userId`'s:
+ *   nothing is loaded over it; a page load starts that user's chat;
  * - `error`: the last load failed (`error`); the next mount or change of `strapiUrl`/`jwt` tries again.
  */
-export type ChatStatus = 'idle' | 'loading' | 'ready' | 'guests-off' | 'logged-out' | 'error';
+export type ChatStatus = 'idle' | 'loading' | 'ready' | 'guests-off' | 'logged-out' | 'reload-needed' | 'error';
 
 export interface ChatState {
   status: ChatStatus;
@@ -24,6 +26,8 @@ export interface ChatState {
   error: Error | null;
   /** The site user the widget on the page is loaded for; null for a visitor or before any load. */
   userId: number | null;
+  /** With `reload-needed`: the user the current JWT is for, whose chat needs a page load; null otherwise. */
+  reloadForUserId: number | null;
 }
 
 export interface ChatRequest {
@@ -42,7 +46,7 @@ export interface ChatLoader {
   openDialog(userId: number | string, options: { timeoutMs?: number }): Promise<unknown>;
 }
 
-export const IDLE: ChatState = Object.freeze({ status: 'idle', error: null, userId: null });
+export const IDLE: ChatState = Object.freeze({ status: 'idle', error: null, userId: null, reloadForUserId: null });
 
 export const createChatSession = (loader: ChatLoader) => {
   let state = IDLE;
@@ -65,15 +69,19 @@ export const createChatSession = (loader: ChatLoader) => {
     try {
       if (!jwt) {
         // A visitor's load() over a user's session would not log the user out of the widget.
-        if (typeof loadedFor === 'number') return set({ status: 'logged-out', error: null });
+        if (typeof loadedFor === 'number') return set({ status: 'logged-out', error: null, reloadForUserId: null });
         if (loadedFor === 'visitor') return set({ status: 'ready', error: null, userId: null });
-        set({ status: 'loading', error: null });
+        set({ status: 'loading', error: null, reloadForUserId: null });
         const loaded = await loader.loadForVisitor(request);
         if (loaded) loadedFor = 'visitor';
         return set({ status: loaded ? 'ready' : 'guests-off', userId: null });
       }
-      set({ status: 'loading', error: null });
+      set({ status: 'loading', error: null, reloadForUserId: null });
       const grant = await loader.fetchChatToken({ strapiUrl: request.strapiUrl, jwt });
+      // The widget cannot be unloaded: another user's load() over it would mix the two users' chats.
+      if (typeof loadedFor === 'number' && grant.user_id !== loadedFor) {
+        return set({ status: 'reload-needed', reloadForUserId: grant.user_id });
+      }
       // A new JWT of the same user (a refresh, a second login) keeps the widget as it is.
       if (grant.user_id !== loadedFor) {
         await loader.loadForUser(grant, request);
@@ -109,6 +117,9 @@ export const createChatSession = (loader: ChatLoader) => {
       }
       if (state.status === 'logged-out') {
         return Promise.reject(new ImbaChatError('You logged out: reload the page to chat', 0, 'logged-out'));
+      }
+      if (state.status === 'reload-needed') {
+        return Promise.reject(new ImbaChatError('Another user logged in: reload the page to chat as them', 0, 'reload-needed'));
       }
       return loader.openDialog(userId, options);
     },

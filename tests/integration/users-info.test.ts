@@ -6,6 +6,8 @@ import {
   createSiteUser,
   expectNoSecretsIn,
   insertSiteUsers,
+  logFromNow,
+  logged,
   settingsService,
   startStrapi,
   uploadImage,
@@ -43,7 +45,9 @@ afterAll(async () => {
   }
 });
 // Each test starts from the credentials above and the default user object, and puts back what it changes.
-restoreAfterEach(() => app, { config: ['server.url', 'plugin::imbachat.settingsCacheMs'] });
+restoreAfterEach(() => app, {
+  config: ['server.url', 'plugin::imbachat.settingsCacheMs', 'plugin::imbachat.extendUsers', 'plugin::imbachat.extendUsersConcurrency'],
+});
 
 describe('GET /api/imbachat/v1/users/:ids', () => {
   it('answers the users asked for, in the order asked', async () => {
@@ -223,5 +227,85 @@ describe('the user object', () => {
     });
     const user = await one(alice.id);
     expect(Object.keys(user).sort()).toEqual(['avatar_url', 'email', 'name', 'profile_url', 'user_id', 'user_mail']);
+  });
+});
+
+describe('the extendUsers hook when it misbehaves (a bad answer, a hung dependency)', () => {
+  type Users = { user_id: number; name: string }[];
+  const hook = (fn: (users: Users) => unknown) => app.strapi.config.set('plugin::imbachat.extendUsers', fn);
+  const extendedOnes = (users: Users) => users.map((user) => ({ ...user, extra: 'x' }));
+  const plain = () => [{ user_id: alice.id, name: 'alice' }];
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('answers 200 without the hook when its answer throws as it is read, and logs that', async () => {
+    const read = logFromNow(app);
+    hook((users) =>
+      users.map((user) => ({
+        get user_id(): number {
+          throw new Error('profile service gone');
+        },
+        name: user.name,
+      }))
+    );
+    const res = await get(`/api/imbachat/v1/users/${alice.id},${bob.id}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual([
+      { user_id: alice.id, name: 'alice' },
+      { user_id: bob.id, name: 'bob' },
+    ]);
+    const search = await get('/api/imbachat/v1/search/alice');
+    expect(search.status).toBe(200);
+    expect(search.body.data).toEqual(plain());
+    const log = await logged(read, 'throw when read');
+    expect(log).toMatch(
+      /\[imbachat\] config\/plugins imbachat\.config\.extendUsers answered users that throw when read: profile service gone; the users were sent without it/
+    );
+  });
+
+  it('runs at most 4 hook calls at once: the rest are answered at once without it and logged; timed-out calls count until they settle', async () => {
+    const read = logFromNow(app);
+    const pending: (() => void)[] = [];
+    hook((users) => new Promise((resolve) => pending.push(() => resolve(extendedOnes(users)))));
+    try {
+      const hung = [1, 2, 3, 4].map(() => get(`/api/imbachat/v1/users/${alice.id}`).then((res) => res));
+      for (let waited = 0; pending.length < 4 && waited < 5000; waited += 10) await pause(10);
+      expect(pending).toHaveLength(4);
+
+      const started = Date.now();
+      const extra = await Promise.all([get(`/api/imbachat/v1/users/${alice.id}`), get('/api/imbachat/v1/search/alice')]);
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(extra.map((res) => res.status)).toEqual([200, 200]);
+      expect(extra[0].body).toEqual(plain());
+      expect(extra[1].body.data).toEqual(plain());
+      expect(pending).toHaveLength(4);
+      const log = await logged(read, 'was not called');
+      expect(log.match(/extendUsers was not called: 4 calls are still running/g)).toHaveLength(1);
+
+      // The four time out (3 s) and are answered without the hook, but their calls still run.
+      for (const res of await Promise.all(hung)) expect(res.body).toEqual(plain());
+      expect((await get(`/api/imbachat/v1/users/${alice.id}`)).body).toEqual(plain());
+      expect(pending).toHaveLength(4);
+    } finally {
+      pending.forEach((settle) => settle());
+    }
+    await pause(50);
+    hook(extendedOnes);
+    expect((await get(`/api/imbachat/v1/users/${alice.id}`)).body).toEqual([{ user_id: alice.id, name: 'alice', extra: 'x' }]);
+  });
+
+  it('takes the number of calls at once from extendUsersConcurrency', async () => {
+    app.strapi.config.set('plugin::imbachat.extendUsersConcurrency', 1);
+    const pending: (() => void)[] = [];
+    hook((users) => new Promise((resolve) => pending.push(() => resolve(extendedOnes(users)))));
+    let first;
+    try {
+      first = get(`/api/imbachat/v1/users/${alice.id}`).then((res) => res);
+      for (let waited = 0; pending.length < 1 && waited < 5000; waited += 10) await pause(10);
+      expect((await get(`/api/imbachat/v1/users/${alice.id}`)).body).toEqual(plain());
+      expect(pending).toHaveLength(1);
+    } finally {
+      pending.forEach((settle) => settle());
+    }
+    expect((await first).body).toEqual([{ user_id: alice.id, name: 'alice', extra: 'x' }]);
   });
 });

@@ -46,6 +46,7 @@ describe('plugin config validation', () => {
     expect(() => validator({ roleMap: { moderator: { chat_role: 'admin' } }, chatRoles: 'true' })).not.toThrow();
     expect(() => validator({ roleMap: '{"moderator":{"permissions":{"video_calls":false}}}' })).not.toThrow();
     expect(() => validator({ extendUsers: async (users: unknown[]) => users })).not.toThrow();
+    expect(() => validator({ extendUsersConcurrency: '8' })).not.toThrow();
   });
 
   it.each([
@@ -57,6 +58,9 @@ describe('plugin config validation', () => {
     ['lastLoginField', 'a-b', /lastLoginField is invalid/],
     ['trackLastSeen', 'sometimes', /trackLastSeen is invalid: .*true or false/],
     ['extendUsers', 'profiles', /extendUsers is invalid: .*must be a function/],
+    ['extendUsersConcurrency', 0, /extendUsersConcurrency is invalid: .*greater than or equal to 1/],
+    ['extendUsersConcurrency', 1.5, /extendUsersConcurrency is invalid: .*integer/],
+    ['extendUsersConcurrency', 'many', /extendUsersConcurrency is invalid/],
   ])('names the bad key %s (roles and identity)', (key, value, message) => {
     expect(() => validator({ [key]: value })).toThrow(message);
   });

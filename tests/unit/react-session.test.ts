@@ -37,7 +37,7 @@ describe('the React chat session (one ImbaChat.load per page and user)', () => {
   it('starts idle, and stays idle on the server', () => {
     const { session } = fakePage();
     expect(session.getSnapshot()).toEqual(IDLE);
-    expect(session.getServerSnapshot()).toEqual({ status: 'idle', error: null, userId: null });
+    expect(session.getServerSnapshot()).toEqual({ status: 'idle', error: null, userId: null, reloadForUserId: null });
   });
 
   it('loads once for a visitor however often it is asked (re-renders, remounts, StrictMode)', async () => {
@@ -49,7 +49,7 @@ describe('the React chat session (one ImbaChat.load per page and user)', () => {
     await settle();
     expect(loads).toEqual(['visitor']);
     expect(states).toEqual(['loading', 'ready']);
-    expect(session.getSnapshot()).toEqual({ status: 'ready', error: null, userId: null });
+    expect(session.getSnapshot()).toEqual({ status: 'ready', error: null, userId: null, reloadForUserId: null });
   });
 
   it("says guests-off, loads nothing, and refuses a dialog at once while the site's guest mode is off", async () => {
@@ -71,19 +71,50 @@ describe('the React chat session (one ImbaChat.load per page and user)', () => {
     await settle();
     expect(loads).toEqual([5]);
     expect(tokens).toEqual(['jwt-5', 'jwt-5-refreshed']);
-    expect(session.getSnapshot()).toEqual({ status: 'ready', error: null, userId: 5 });
+    expect(session.getSnapshot()).toEqual({ status: 'ready', error: null, userId: 5, reloadForUserId: null });
   });
 
-  it('loads for the user who logs in after the guest widget, and for another user who logs in next', async () => {
+  it('loads for the user who logs in after the guest widget', async () => {
     const { session, loads } = fakePage();
     session.start({ strapiUrl: STRAPI });
     await settle();
     session.start({ strapiUrl: STRAPI, jwt: 'jwt-5' });
     await settle();
+    expect(loads).toEqual(['visitor', 5]);
+    expect(session.getSnapshot()).toEqual({ status: 'ready', error: null, userId: 5, reloadForUserId: null });
+  });
+
+  it.each([
+    ['straight from one user to another', false],
+    ['after a log-out', true],
+  ])("never loads another user's chat over a user's widget (%s): says reload-needed and refuses dialogs", async (_how, logOutFirst) => {
+    const { session, loads, dialogs, states } = fakePage();
+    session.start({ strapiUrl: STRAPI, jwt: 'jwt-5' });
+    await settle();
+    if (logOutFirst) {
+      session.start({ strapiUrl: STRAPI, jwt: null });
+      await settle();
+      expect(session.getSnapshot().status).toBe('logged-out');
+    }
     session.start({ strapiUrl: STRAPI, jwt: 'jwt-6' });
     await settle();
-    expect(loads).toEqual(['visitor', 5, 6]);
-    expect(session.getSnapshot().userId).toBe(6);
+    expect(loads).toEqual([5]);
+    expect(session.getSnapshot()).toEqual({ status: 'reload-needed', error: null, userId: 5, reloadForUserId: 6 });
+    expect(states[states.length - 1]).toBe('reload-needed');
+    await expect(session.openDialog(2)).rejects.toMatchObject({ name: 'ImbaChatError', code: 'reload-needed', status: 0 });
+    expect(dialogs).toEqual([]);
+  });
+
+  it('goes back to ready when the widget\'s own user comes back before any page load', async () => {
+    const { session, loads } = fakePage();
+    session.start({ strapiUrl: STRAPI, jwt: 'jwt-5' });
+    await settle();
+    session.start({ strapiUrl: STRAPI, jwt: 'jwt-6' });
+    await settle();
+    session.start({ strapiUrl: STRAPI, jwt: 'jwt-5-again' });
+    await settle();
+    expect(loads).toEqual([5]);
+    expect(session.getSnapshot()).toEqual({ status: 'ready', error: null, userId: 5, reloadForUserId: null });
   });
 
   it('on log-out loads nothing over the user\'s widget, says logged-out and refuses dialogs; the same user back loads nothing', async () => {
@@ -92,13 +123,13 @@ describe('the React chat session (one ImbaChat.load per page and user)', () => {
     await settle();
     session.start({ strapiUrl: STRAPI, jwt: null });
     await settle();
-    expect(session.getSnapshot()).toEqual({ status: 'logged-out', error: null, userId: 5 });
+    expect(session.getSnapshot()).toEqual({ status: 'logged-out', error: null, userId: 5, reloadForUserId: null });
     await expect(session.openDialog(2)).rejects.toMatchObject({ code: 'logged-out' });
     expect(dialogs).toEqual([]);
     session.start({ strapiUrl: STRAPI, jwt: 'jwt-5-again' });
     await settle();
     expect(loads).toEqual([5]);
-    expect(session.getSnapshot()).toEqual({ status: 'ready', error: null, userId: 5 });
+    expect(session.getSnapshot()).toEqual({ status: 'ready', error: null, userId: 5, reloadForUserId: null });
   });
 
   it('loads only for the last of several quick changes', async () => {

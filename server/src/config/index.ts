@@ -1,6 +1,6 @@
 import { yup } from '@strapi/utils';
 import { isAddressOrRange } from '../utils/client-address';
-import type { ExtendUsers } from '../utils/extend-users';
+import { EXTEND_USERS_CONCURRENCY, type ExtendUsers } from '../utils/extend-users';
 import { SETTING_KEYS, castConfigValue, checkSetting, isSettingKey, type Settings } from '../../../contract';
 
 export interface ThrottleRule {
@@ -24,11 +24,13 @@ export interface PluginConfig extends Partial<Settings> {
   settingsCacheMs: number;
   /** The site's hook over every batch of chat users (README: "Adding to the user objects"). */
   extendUsers?: ExtendUsers;
+  /** Hook calls one instance runs at once; beyond, a request is answered without the hook. */
+  extendUsersConcurrency: number;
   /** Notifications waiting in the outbox at most; beyond, the notifications route answers 503. */
   outboxMax: number;
 }
 
-const OPERATIONAL_KEYS = ['throttle', 'settingsCacheMs', 'extendUsers', 'outboxMax'] as const;
+const OPERATIONAL_KEYS = ['throttle', 'settingsCacheMs', 'extendUsers', 'extendUsersConcurrency', 'outboxMax'] as const;
 
 const throttleRule = yup
   .object({
@@ -59,6 +61,7 @@ const operationalSchemas = {
   extendUsers: yup
     .mixed()
     .test('function', '${path} must be a function (users, { strapi, route }) => users', (value) => value === undefined || value === null || typeof value === 'function'),
+  extendUsersConcurrency: yup.number().integer().min(1).max(100),
 };
 
 const defaultConfig: PluginConfig = {
@@ -68,6 +71,7 @@ const defaultConfig: PluginConfig = {
     trustedIps: [],
   },
   settingsCacheMs: 750,
+  extendUsersConcurrency: EXTEND_USERS_CONCURRENCY,
   outboxMax: 10_000,
 };
 

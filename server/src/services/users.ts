@@ -5,7 +5,8 @@ import { PLUGIN_ID } from '../constants';
 import { siteUsers, type SiteUser, type SiteUserColumns } from '../repositories/site-users';
 import { getService } from '../utils/get-service';
 import { toChatUser, type ChatUser } from '../utils/chat-user';
-import { runExtension, type ExtendRoute } from '../utils/extend-users';
+import { EXTEND_USERS_CONCURRENCY, type ExtendRoute } from '../utils/extend-users';
+import { extensionRunner } from './extend-users';
 import { logEvery } from '../utils/log-every';
 
 /** Site users as the chat sees them: by id, and by search. Knows nothing of HTTP. */
@@ -13,6 +14,10 @@ const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
   const repository = siteUsers(strapi);
   const settingsOf = (settings?: Settings) => settings ?? getService(strapi, 'settings').get();
   const report = logEvery((message) => strapi.log.error(message), 60_000);
+  // Per instance: the cap on hook calls at once counts this instance's calls.
+  const extension = extensionRunner((kind, problem) =>
+    report(kind, `config/plugins imbachat.config.extendUsers ${problem}; the users were sent without it (each kind of failure is logged at most once a minute)`)
+  );
 
   const columnsFor = (settings: Settings): SiteUserColumns => ({
     fields: getService(strapi, 'userFields').plan(settings),
@@ -38,15 +43,11 @@ const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** The site's `extendUsers` hook over the batch, once per request (README: "Adding to the user objects"). */
   const extend = async (users: ChatUser[], route: ExtendRoute): Promise<ChatUser[]> => {
-    const hook = (strapi.config.get(`plugin::${PLUGIN_ID}`) as PluginConfig).extendUsers;
-    if (!hook || users.length === 0) return users;
-    return runExtension(hook, users, { strapi, route }, (problem) =>
-      // Each kind of trouble at most once a minute (its kind: the words before any detail).
-      report(
-        `extendUsers ${problem.split(':')[0]}`,
-        `config/plugins imbachat.config.extendUsers ${problem}; the users were sent without it (each kind of failure is logged at most once a minute)`
-      )
-    );
+    const config = strapi.config.get(`plugin::${PLUGIN_ID}`) as PluginConfig;
+    if (!config.extendUsers || users.length === 0) return users;
+    // An env var gives a string ("8"), which the start-up check lets through.
+    const limit = Number(config.extendUsersConcurrency ?? EXTEND_USERS_CONCURRENCY);
+    return extension.run(config.extendUsers, users, { strapi, route }, limit);
   };
 
   return {
