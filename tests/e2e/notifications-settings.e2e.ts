@@ -46,6 +46,41 @@ describe('Settings → ImbaChat → Email notifications', () => {
     });
   });
 
+  it('warns while users-permissions does not confirm email addresses, and not once it does', async () => {
+    const advanced = app.strapi.store({ type: 'plugin', name: 'users-permissions', key: 'advanced' });
+    const before = (await advanced.get({})) as Record<string, unknown>;
+    try {
+      await advanced.set({ value: { ...before, email_confirmation: false } });
+      let page = await openSettings();
+      const warning = page.getByTestId('email-confirmation-off');
+      await withScreenshot(page, 'notifications-unconfirmed-warning', async () => {
+        await shows(warning, 'Email confirmation is off');
+        await shows(warning, "anyone can sign up with someone else's address");
+      });
+      await advanced.set({ value: { ...before, email_confirmation: true } });
+      page = await openSettings();
+      await shows(page.getByTestId('notifications'), 'At most emails a minute, for the whole site');
+      expect(await page.getByTestId('email-confirmation-off').count()).toBe(0);
+    } finally {
+      await advanced.set({ value: before });
+    }
+  });
+
+  it('saves the site address for links and the site-wide limit, and refuses an address that is not https', async () => {
+    const page = await openSettings();
+    await page.locator('#imbachat-siteUrl').fill('http://www.front.example');
+    await page.locator('#imbachat-notifyMaxPerMinute').fill('0');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await shows(page.getByTestId('notifications'), 'An absolute https:// address');
+    await shows(page.getByTestId('notifications'), 'A whole number of emails from 1 to 10000');
+    await page.locator('#imbachat-siteUrl').fill('https://www.front.example');
+    await page.locator('#imbachat-notifyMaxPerMinute').fill('120');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await shows(page.locator('body'), 'ImbaChat settings saved');
+    settingsService(app.strapi).invalidate();
+    expect(await settingsService(app.strapi).get()).toMatchObject({ siteUrl: 'https://www.front.example', notifyMaxPerMinute: 120 });
+  });
+
   it('refuses an empty template and a window out of range next to the fields', async () => {
     const page = await openSettings();
     await page.locator('#imbachat-notifySubject').fill(' ');

@@ -166,6 +166,13 @@ export const createSiteUser = async (strapi: Core.Strapi, input: SiteUserInput =
   }) as Promise<{ id: number; documentId: string; username: string; email: string }>;
 };
 
+/** Site users by these usernames, one after another (each committed before the next is made). */
+export const createSiteUsers = async (strapi: Core.Strapi, usernames: string[]) => {
+  const users = [];
+  for (const username of usernames) users.push(await createSiteUser(strapi, { username }));
+  return users;
+};
+
 /** Many site users at once, straight into the table (no relations needed for these tests). */
 export const insertSiteUsers = async (strapi: Core.Strapi, count: number, prefix = 'bulk') => {
   const rows = Array.from({ length: count }, (_, i) => ({

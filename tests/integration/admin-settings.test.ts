@@ -65,7 +65,9 @@ describe('GET /imbachat/settings', () => {
       widgetOptions: {},
       notifyByEmail: false,
       notifyEveryMinutes: 10,
-      notifySubject: 'New message on {siteUrl}: {title}',
+      notifyMaxPerMinute: 60,
+      siteUrl: '',
+      notifySubject: 'New message: {title}',
       notifyText: 'Hello {name},\n\nYou have a new message while you were away:\n\n{title}\n{body}\n\nReply on {siteUrl}',
       apiPasswordSet: false,
       secretKeySet: false,
@@ -95,6 +97,19 @@ describe('GET /imbachat/settings', () => {
     // users-permissions' roles as Strapi has them; `public` is no logged-in user's role.
     expect(res.body.meta.roles).toContainEqual({ type: 'authenticated', name: 'Authenticated', description: expect.any(String) });
     expect(res.body.meta.roles.map((role: { type: string }) => role.type)).not.toContain('public');
+  });
+
+  it('says whether users-permissions confirms email addresses (the notifications part warns while it does not)', async () => {
+    const advanced = app.strapi.store({ type: 'plugin', name: 'users-permissions', key: 'advanced' });
+    const before = await advanced.get({});
+    try {
+      await advanced.set({ value: { ...(before as object), email_confirmation: false } });
+      expect((await as(readerToken).get()).body.meta.emailConfirmation).toBe(false);
+      await advanced.set({ value: { ...(before as object), email_confirmation: true } });
+      expect((await as(readerToken).get()).body.meta.emailConfirmation).toBe(true);
+    } finally {
+      await advanced.set({ value: before });
+    }
   });
 
   it('answers 401 without an admin token', async () => {
@@ -157,6 +172,11 @@ describe('PUT /imbachat/settings', () => {
     ['avatarField', 'email'],
     ['avatarField', 'confirmed'],
     ['avatarField', 'role'],
+    ['siteUrl', 'http://evil.example'],
+    ['siteUrl', 'javascript:alert(1)'],
+    ['siteUrl', 'https://www.example.com/#x'],
+    ['notifyMaxPerMinute', 0],
+    ['notifyMaxPerMinute', 10001],
   ])('refuses %s = %p with 400 naming the field', async (key, value) => {
     const res = await as(superToken).put({ [key]: value });
     expect(res.status).toBe(400);

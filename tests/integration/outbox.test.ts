@@ -2,7 +2,7 @@ import request from 'supertest';
 import { startSecondInstance, type SecondInstance } from '../helpers/instance';
 import { restoreAfterEach } from '../helpers/restore';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
-import { basic, configure, createSiteUser, expectNoSecretsIn, logFromNow, logged, startStrapi, type TestApp } from '../helpers/strapi';
+import { basic, configure, createSiteUser, createSiteUsers, expectNoSecretsIn, logFromNow, logged, startStrapi, type TestApp } from '../helpers/strapi';
 
 // The notifications route's outbox (#19): an accepted notification is written before it is answered,
 // any instance sends it, temporary failures are retried, nothing is lost to a stop or a crash.
@@ -106,7 +106,7 @@ describe('the outbox', () => {
   });
 
   it('treats a 4xx reply as temporary, and logs each kind of failure once a minute whatever the provider\'s words', async () => {
-    const users = await Promise.all(['tempted1', 'tempted2', 'tempted3'].map((username) => createSiteUser(app.strapi, { username })));
+    const users = await createSiteUsers(app.strapi, ['tempted1', 'tempted2', 'tempted3']);
     await turnOn();
     const log = logFromNow(app);
     smtp.refuseCode = 451;
@@ -145,7 +145,7 @@ describe('the outbox', () => {
   });
 
   it('is bounded: a full outbox answers 503 with Retry-After in ImbaChat\'s shape, for any recipient alike', async () => {
-    const users = await Promise.all(['full1', 'full2', 'full3'].map((username) => createSiteUser(app.strapi, { username })));
+    const users = await createSiteUsers(app.strapi, ['full1', 'full2', 'full3']);
     await turnOn();
     app.strapi.config.set('plugin::imbachat.outboxMax', 2);
     await smtp.stop();
@@ -201,7 +201,7 @@ describe('the outbox', () => {
 
   it('never send one notification twice: each of many due rows is emailed exactly once', async () => {
     b = await startSecondInstance(smtp.env);
-    const users = await Promise.all(Array.from({ length: 12 }, (_, i) => createSiteUser(app.strapi, { username: `twice${i}` })));
+    const users = await createSiteUsers(app.strapi, Array.from({ length: 12 }, (_, i) => `twice${i}`));
     await turnOn();
     await smtp.stop();
     try {

@@ -24,6 +24,11 @@ describe('parseNotificationRequest', () => {
     expect(parseNotificationRequest({ body: 'x', user_id: '42' })).toEqual({ userId: 42, message: { title: '', body: 'x' } });
   });
 
+  it('drops NUL from the title and body (PostgreSQL cannot store it; the outbox must)', () => {
+    expect(parseNotificationRequest({ title: 'H\u0000i', body: '\u0000x', user_id: 1 })).toEqual({ userId: 1, message: { title: 'Hi', body: 'x' } });
+    expect(refused({ title: '\u0000', user_id: 1 })).toBe('title or body is required');
+  });
+
   it('wants exactly one recipient', () => {
     expect(refused({ title: 'Hi' })).toBe('Send exactly one of user_id and email_to');
     expect(refused({ title: 'Hi', user_id: 1, email_to: 'a@example.com' })).toBe('Send exactly one of user_id and email_to');

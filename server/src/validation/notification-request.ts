@@ -20,9 +20,9 @@ export type NotificationRequest =
   | { userId: number; message: NotificationMessage }
   | { emailTo: string; message: NotificationMessage };
 
-/** A text field of at most `max` characters (not UTF-16 units), '' when absent. */
+/** A text field of at most `max` characters (not UTF-16 units), '' when absent; NUL dropped (PostgreSQL's text cannot hold it). */
 const textField = (value: unknown, name: string, max: number): string => {
-  const text = optionalString(value, name, Number.MAX_SAFE_INTEGER) ?? '';
+  const text = (optionalString(value, name, Number.MAX_SAFE_INTEGER) ?? '').replace(/\u0000/g, '');
   // Two UTF-16 units at most per character: the cheap checks first.
   if (text.length > max && (text.length > max * 2 || Array.from(text).length > max)) {
     throw new errors.ValidationError(`${name} is longer than ${max} characters`);
