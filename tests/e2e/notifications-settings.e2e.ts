@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { createAdmin, superAdminRoleId } from '../helpers/admin';
 import { settingsService, startStrapi, type TestApp } from '../helpers/strapi';
-import { launchBrowser, listen, openSettings as openPage, shows, withScreenshot } from './browser';
+import path from 'node:path';
+import { ARTIFACTS, launchBrowser, listen, openSettings as openPage, sectionScreenshot, shows, withScreenshot } from './browser';
 
 let app: TestApp;
 let baseUrl: string;
@@ -56,6 +57,7 @@ describe('Settings → ImbaChat → Email notifications', () => {
       await withScreenshot(page, 'notifications-unconfirmed-warning', async () => {
         await shows(warning, 'Email confirmation is off');
         await shows(warning, "anyone can sign up with someone else's address");
+        await sectionScreenshot(page, path.join(ARTIFACTS, 'settings-notifications-unconfirmed.png'), 'notifications');
       });
       await advanced.set({ value: { ...before, email_confirmation: true } });
       page = await openSettings();
