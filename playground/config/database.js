@@ -22,7 +22,7 @@ module.exports = ({ env }) => {
       connection,
       useNullAsDefault: client === 'sqlite' ? true : undefined,
       // SQLite takes one writer: Strapi's own single-connection default is right there.
-      pool: client === 'sqlite' ? undefined : { min: 0, max: env.int('DATABASE_POOL_MAX', 10) },
+      pool: client === 'sqlite' ? undefined : { min: env.int('DATABASE_POOL_MIN', 0), max: env.int('DATABASE_POOL_MAX', 10) },
     },
   };
 };

@@ -4,5 +4,13 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh PostgreSQL or MySQL/MariaDB database, named `<prefix>_<pid>_<random>`. */
-export declare const createTestDatabase: (client: string, prefix?: string) => Promise<TestDatabase>;
+/** A database server a test started itself (tests/helpers/throwaway-*.ts); unset fields take the shared server's. */
+export interface DatabaseServer {
+  host?: string;
+  port: number;
+  user?: string;
+  password?: string;
+}
+
+/** A fresh PostgreSQL or MySQL/MariaDB database, named `<prefix>_<pid>_<random>`, on the shared server or on `server`. */
+export declare const createTestDatabase: (client: string, prefix?: string, server?: DatabaseServer) => Promise<TestDatabase>;

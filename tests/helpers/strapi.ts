@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import type { Core } from '@strapi/strapi';
-import { createTestDatabase, type TestDatabase } from './database';
+import { createTestDatabase, type DatabaseServer, type TestDatabase } from './database';
 
 export const PLAYGROUND = path.resolve(__dirname, '..', '..', 'playground');
 const USER_UID = 'plugin::users-permissions.user';
@@ -68,10 +68,12 @@ export interface StartOptions {
   seed?: boolean;
   /** Boot again on the database and folders of an app closed with `keepData` (a restart). */
   reuse?: TestApp;
+  /** A database server of the test's own (a throw-away one) instead of the shared server: its client wins over DATABASE_CLIENT. */
+  server?: DatabaseServer & { client: 'postgres' | 'mysql' };
 }
 
 /** Boots the playground in-process on a fresh SQLite file of its own. */
-export const startStrapi = async ({ env = {}, seed = false, reuse }: StartOptions = {}): Promise<TestApp> => {
+export const startStrapi = async ({ env = {}, seed = false, reuse, server }: StartOptions = {}): Promise<TestApp> => {
   const dir = reuse?.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'imbachat-test-'));
   if (!reuse) {
     fs.mkdirSync(path.join(dir, 'public', 'uploads'), { recursive: true });
@@ -79,9 +81,9 @@ export const startStrapi = async ({ env = {}, seed = false, reuse }: StartOption
     fs.cpSync(path.join(PLAYGROUND, 'public', 'chat-demo'), path.join(dir, 'public', 'chat-demo'), { recursive: true });
   }
   for (const key of MANAGED_ENV) delete process.env[key];
-  const client = process.env.DATABASE_CLIENT ?? 'sqlite';
+  const client = server?.client ?? process.env.DATABASE_CLIENT ?? 'sqlite';
   const database: TestDatabase | undefined =
-    reuse?.database ?? (client === 'sqlite' ? undefined : await createTestDatabase(client));
+    reuse?.database ?? (client === 'sqlite' ? undefined : await createTestDatabase(client, undefined, server));
   Object.assign(process.env, {
     DATABASE_CLIENT: client,
     DATABASE_FILENAME: path.join(dir, 'data.db'),
