@@ -304,11 +304,16 @@ describe('trackLastSeen', () => {
     expect(await lastSeenWrites(async () => {
       for (let i = 0; i < 5; i += 1) await tokenFor(fresh.id);
     })).toBe(1);
-    // The database keeps the rule too, for several instances: an earlier time less than 5 minutes old stays.
+    // The database keeps the rule too, for several instances, on its own clock: another instance (here:
+    // this one with its memory past five minutes) may try, and a time less than 5 minutes old stays.
     const service = app.strapi.plugin('imbachat').service('lastSeen');
     const stored = await waitForRow(fresh.id);
-    expect(await lastSeenWrites(async () => service.record(fresh.id, (stored + 301) * 1000))).toBe(1);
-    expect(await waitForRow(fresh.id)).toBe(stored + 301);
+    expect(await lastSeenWrites(async () => service.record(fresh.id, Date.now() + 301_000))).toBe(1);
+    expect(await waitForRow(fresh.id)).toBe(stored);
+    // Five minutes later by the database's clock (the stored time moved back), the next one is written: now.
+    await app.strapi.db.connection('imbachat_last_seen').where({ user_id: fresh.id }).update({ seen_at: stored - 301 });
+    expect(await lastSeenWrites(async () => service.record(fresh.id, Date.now() + 602_000))).toBe(1);
+    expect(await waitForRow(fresh.id)).toBeGreaterThanOrEqual(stored);
   });
 
   it('keeps the token route answering when the write fails, and says so in the log', async () => {
