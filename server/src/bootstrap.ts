@@ -27,6 +27,6 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
     throw new Error(`[imbachat] config/plugins: imbachat.config.${(error as Error).message}`);
   }
 
-  // After the name field is known: the search index is built for it.
+  // After the name field is known: the search index follows it (built or checked in the background).
   await getService(strapi, 'searchIndex').prepare();
 };
