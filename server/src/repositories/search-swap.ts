@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { addShortGrams } from '../utils/search-keys';
+import { isMariaDb, renameGaveWay, renameWithin } from './mysql-rename';
 import type { IndexSession } from './search-lock';
 import {
   LIVE,
@@ -37,7 +38,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const searchSwap = (strapi: Core.Strapi, table: SearchTable) => {
   const knex = () => strapi.db.connection;
   const client = () => strapi.db.dialect.client as Client;
-  let isMariaDb: boolean | undefined;
+  let mariaDb: boolean | undefined;
   /** SQLite: the next folded index's name, free while the live table holds the other one. */
   let nextNames: IndexNames = NEXT_NAMES;
 
@@ -60,35 +61,8 @@ export const searchSwap = (strapi: Core.Strapi, table: SearchTable) => {
 
   const tablesOf = (t: typeof LIVE) => (client() === 'sqlite' ? [t.fts, t.short, t.search] : [t.short, t.search]);
 
-  /** MariaDB renames with NOWAIT; MySQL has no such clause: the rename is cancelled after LOCK_WAIT_MS. */
-  const mysqlRename = async (session: IndexSession, renames: string) => {
-    if (isMariaDb === undefined) {
-      const [[{ version }]] = (await session.raw('SELECT VERSION() AS version')) as [[{ version: string }]];
-      isMariaDb = /mariadb/i.test(version);
-    }
-    if (isMariaDb) {
-      await session.raw(`RENAME TABLE ${renames.replace(' TO ', ' NOWAIT TO ')}`);
-      return;
-    }
-    // KILL QUERY from another connection ends the wait, and leaves no session variable changed.
-    let kill: Promise<unknown> | undefined;
-    const timer = setTimeout(() => {
-      kill = knex().raw('KILL QUERY ?', [session.connection!.threadId!]).catch(() => undefined);
-    }, LOCK_WAIT_MS);
-    try {
-      await session.raw(`RENAME TABLE ${renames}`);
-    } finally {
-      clearTimeout(timer);
-      // A kill that came just after the rename finished must not stop the next statement.
-      if (kill) await kill.then(() => session.raw('SELECT 1').catch(() => undefined));
-    }
-  };
-
-  const isLockTimeout = (error: unknown) => {
-    const { code, errno } = error as { code?: string; errno?: number };
-    // PostgreSQL lock_not_available; MySQL lock wait timeout, query interrupted (our KILL QUERY).
-    return code === '55P03' || errno === 1205 || errno === 1317;
-  };
+  // PostgreSQL's lock_not_available, or a MySQL rename that gave way.
+  const isLockTimeout = (error: unknown) => (error as { code?: string }).code === '55P03' || renameGaveWay(error);
 
   const swapOnce = async (session: IndexSession) => {
     const c = client();
@@ -110,9 +84,13 @@ export const searchSwap = (strapi: Core.Strapi, table: SearchTable) => {
       return;
     }
     if (c === 'mysql') {
-      await mysqlRename(
+      mariaDb ??= await isMariaDb(session);
+      await renameWithin(
+        knex(),
         session,
-        `${LIVE.search} TO ${OLD.search}, ${NEXT.search} TO ${LIVE.search}, ${LIVE.short} TO ${OLD.short}, ${NEXT.short} TO ${LIVE.short}`
+        `${LIVE.search} TO ${OLD.search}, ${NEXT.search} TO ${LIVE.search}, ${LIVE.short} TO ${OLD.short}, ${NEXT.short} TO ${LIVE.short}`,
+        LOCK_WAIT_MS,
+        mariaDb
       );
       await run(session, [`DROP TABLE ${OLD.search}, ${OLD.short}`]);
       return;
