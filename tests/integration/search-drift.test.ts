@@ -191,6 +191,26 @@ describe('start-up', () => {
   });
 });
 
+describe('an index of the format before this one (no `source`), as an upgrade finds it', () => {
+  it('is rebuilt beside itself in the background after start-up; searches answer from it meanwhile', async () => {
+    const user = await createSiteUser(app.strapi, { username: 'upgrade-kept', displayName: 'Kept Through Upgrade' });
+    const store = app.strapi.store({ type: 'plugin', name: 'imbachat', key: 'search-index' });
+    const signature = (await store.get({})) as Record<string, unknown>;
+    await app.strapi.db.connection.raw('ALTER TABLE imbachat_search DROP COLUMN source');
+    await store.set({ value: { ...signature, format: 1 } });
+    await app.close({ keepData: true });
+    app = await startStrapi({ reuse: app });
+    // Start-up does not wait for the rebuild: the old index answers until the new one is swapped in.
+    expect(await found('kept through upgrade')).toEqual([user.id]);
+    await index().idle();
+    expect(((await app.strapi.store({ type: 'plugin', name: 'imbachat', key: 'search-index' }).get({})) as { format: number }).format).toBeGreaterThan(1);
+    expect(await app.strapi.db.connection.schema.hasColumn('imbachat_search', 'source')).toBe(true);
+    expect(await found('kept through upgrade')).toEqual([user.id]);
+    expect((await index().check()).found).toEqual([]);
+    await app.strapi.db.query(USER_UID).delete({ where: { id: user.id } });
+  });
+});
+
 describe('a rebuild while users sign up', () => {
   it('a user created while a rebuild runs is in the index once it is done (the SQLite race)', async () => {
     const ids = await seedUsers(app.strapi, 20_000, 'race');
