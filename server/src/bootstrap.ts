@@ -26,7 +26,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
     throw new Error(`[imbachat] config/plugins: imbachat.config.${(error as Error).message}`);
   }
 
-  // After the name field is known: the search index is built for it.
+  // After the name field is known: the search index follows it (built or checked in the background).
   await getService(strapi, 'searchIndex').prepare();
   // After the index: the outbox finds addresses through it. Rows a stop or a crash left go first.
   await getService(strapi, 'outbox').prepare();

@@ -2,7 +2,8 @@ import type { Core } from '@strapi/strapi';
 import { getService } from './utils/get-service';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
-  getService(strapi, 'searchIndex').stop();
+  // A rebuild or check under way stops between two batches: no query runs on a closed pool.
+  await getService(strapi, 'searchIndex').close();
   // Sends in progress end before the database closes; rows not begun are freed for the other instances.
   await getService(strapi, 'outbox').stop();
 };

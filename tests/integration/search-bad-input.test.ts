@@ -188,7 +188,8 @@ describe('the statements the index runs are answered from its indexes', () => {
   ])('%s (%s): a seek on imbachat_search_folded, never a scan of the table', async (mode, term) => {
     for (const plan of await plansFor(mode, term)) {
       if (client === 'sqlite') {
-        expect(plan).toMatch(/SEARCH imbachat_search USING (COVERING )?INDEX imbachat_search_folded \(folded[=>]/);
+        // SQLite cannot rename an index: a rebuild's swap leaves it under one of two names.
+        expect(plan).toMatch(/SEARCH imbachat_search USING (COVERING )?INDEX imbachat_search_folded(_b)? \(folded[=>]/);
         expect(plan).not.toMatch(/SCAN imbachat_search\b|TEMP B-TREE/);
       } else if (client === 'postgres') {
         expect(plan).toMatch(/Index (Only )?Scan using imbachat_search_folded on imbachat_search|Bitmap Index Scan on imbachat_search_folded/);

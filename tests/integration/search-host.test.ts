@@ -28,6 +28,8 @@ const pluginObjectsUnsorted = async (strapi: Core.Strapi): Promise<string[]> => 
     const rows = await sql(strapi, "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name LIKE 'imbachat\\_search%' ESCAPE '\\' ORDER BY name");
     return rows
       .filter((row) => !/^imbachat_search_trigrams_/.test(row.name)) // FTS5's own shadow tables
+      // SQLite cannot rename an index: after a rebuild (a name field saved) it has the other of its two names.
+      .map((row) => ({ ...row, name: row.name === 'imbachat_search_folded_b' ? 'imbachat_search_folded' : row.name }))
       .map((row) => `${row.type} ${row.name} on ${row.tbl_name}${/USING fts5/i.test(row.sql ?? '') ? ' fts5' : ''}`);
   }
   if (client === 'postgres') {
@@ -170,12 +172,14 @@ describe("the plugin's database objects", () => {
       index.stop();
       const after = await createSiteUser(app.strapi, { username: 'twice-after' });
       expect(await found('twice-')).toEqual([before.id, during.id]);
-      // The next start-up sees a user missing from the index and rebuilds it.
+      // The next start-up's check (in the background) finds the user missing from the index.
       await index.prepare();
+      await index.idle();
       expect(await found('twice-')).toEqual([before.id, during.id, after.id]);
     } finally {
       index.stop();
       await index.prepare();
+      await index.idle();
       await app.strapi.db.query(USER_UID).deleteMany({ where: { username: { $startsWith: 'twice-' } } });
     }
     expect(await found('twice-')).toEqual([]);

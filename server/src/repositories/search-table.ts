@@ -2,15 +2,18 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { SearchMode } from '../../../contract';
 import { addShortGrams, lookupGrams, pairs, prefixUpperBound, trigrams } from '../utils/search-keys';
+import { LIVE, LIVE_NAMES, indexesDdl, tablesDdl, type Client, type IndexTables } from './search-schema';
+import { FIELDS_PER_USER, SearchField } from './search-source';
 
 /**
  * The plugin's search index (README: "What the plugin adds to your database"): one row per indexed
  * value of each user who is not blocked, its key folded by the plugin, so every database compares
  * the same bytes and no SQL function of the site is touched.
  *
- * - `imbachat_search` (id, folded): id = user id × 4 + field (0 name, 1 username, 2 email), so a
- *   user's rows are found by key and the table reads in user order. Index `imbachat_search_folded`
- *   on (folded, id) serves `exact` and `prefix` by seeking.
+ * - `imbachat_search` (id, folded, source): id = user id × 4 + field (0 name, 1 username, 2 email),
+ *   so a user's rows are found by key and the table reads in user order; `source` is the value as
+ *   the users table had it, for the drift check. Index `imbachat_search_folded` on (folded, id)
+ *   serves `exact` and `prefix` by seeking (SQLite: or `imbachat_search_folded_b`, see search-swap).
  * - `contains`, three characters or more: PostgreSQL keeps each row's trigrams in a `grams text[]`
  *   column with a GIN index (`imbachat_search_grams`); SQLite in an FTS5 table with its trigram
  *   tokenizer (`imbachat_search_trigrams`, contentless: only the index). MariaDB/MySQL have no such
@@ -19,18 +22,11 @@ import { addShortGrams, lookupGrams, pairs, prefixUpperBound, trigrams } from '.
  *   characters some key has held since the last rebuild, so a term nobody has is answered at once;
  *   other short terms read the table in id order until the limit is reached.
  */
-export const SEARCH_TABLE = 'imbachat_search';
-const SHORT_TABLE = 'imbachat_search_short';
-const FOLDED_INDEX = 'imbachat_search_folded';
-const GRAMS_INDEX = 'imbachat_search_grams';
-const FTS_TABLE = 'imbachat_search_trigrams';
+export const SEARCH_TABLE = LIVE.search;
+const SHORT_TABLE = LIVE.short;
+const FTS_TABLE = LIVE.fts;
 
-export enum SearchField {
-  Name = 0,
-  Username = 1,
-  Email = 2,
-}
-const FIELDS_PER_USER = 4;
+export { SearchField };
 const FIELDS = [SearchField.Name, SearchField.Username, SearchField.Email];
 
 export const rowId = (userId: number, field: SearchField) => userId * FIELDS_PER_USER + field;
@@ -39,6 +35,8 @@ export const userOf = (rowId: number) => Math.floor(rowId / FIELDS_PER_USER);
 export interface SearchRow {
   id: number;
   folded: string;
+  /** The value as the users table had it, cut by SQL (searchSource): what the drift check compares. */
+  source: string | Buffer;
 }
 
 /** Rows per INSERT: well under every database's limit on bound parameters. */
@@ -56,10 +54,6 @@ const PG_STATS_MS = 10 * 60_000;
 const PG_CANDIDATES = 2000;
 /** Never part of a folded key (control characters are dropped), so it can join trigrams into one value. */
 const GRAM_SEPARATOR = '\u0001';
-
-type Client = 'sqlite' | 'postgres' | 'mysql';
-type SqliteStatement = { run(...values: unknown[]): unknown };
-type SqliteConnection = { prepare(sql: string): SqliteStatement; transaction(work: () => void): () => void };
 
 export const searchTable = (strapi: Core.Strapi) => {
   const knex = () => strapi.db.connection;
@@ -103,56 +97,36 @@ export const searchTable = (strapi: Core.Strapi) => {
     return grams.every((gram) => (gramStats.shares.get(gram) ?? 0) >= PG_COMMON_SHARE);
   };
 
-  const ddl: Record<Client, string[]> = {
-    sqlite: [
-      `CREATE TABLE IF NOT EXISTS ${SEARCH_TABLE} (id INTEGER PRIMARY KEY, folded TEXT NOT NULL)`,
-      `CREATE INDEX IF NOT EXISTS ${FOLDED_INDEX} ON ${SEARCH_TABLE} (folded, id)`,
-      `CREATE TABLE IF NOT EXISTS ${SHORT_TABLE} (gram TEXT PRIMARY KEY)`,
-      `CREATE VIRTUAL TABLE IF NOT EXISTS ${FTS_TABLE} USING fts5(folded, tokenize='trigram case_sensitive 1', content='', contentless_delete=1, detail=none)`,
-    ],
-    postgres: [
-      `CREATE TABLE IF NOT EXISTS ${SEARCH_TABLE} (id BIGINT PRIMARY KEY, folded VARCHAR(255) COLLATE "C" NOT NULL, grams TEXT[] NOT NULL)`,
-      `CREATE INDEX IF NOT EXISTS ${FOLDED_INDEX} ON ${SEARCH_TABLE} (folded, id)`,
-      `CREATE INDEX IF NOT EXISTS ${GRAMS_INDEX} ON ${SEARCH_TABLE} USING gin (grams)`,
-      // A long list of common trigrams in the statistics: a rare one is then estimated as rare, and
-      // looked up in the GIN index rather than by reading the table in id order.
-      `ALTER TABLE ${SEARCH_TABLE} ALTER COLUMN grams SET STATISTICS 1000`,
-      `CREATE TABLE IF NOT EXISTS ${SHORT_TABLE} (gram VARCHAR(2) COLLATE "C" PRIMARY KEY)`,
-    ],
-    // Bytes, not text: a binary comparison with no trailing-space padding and no collation.
-    mysql: [
-      `CREATE TABLE IF NOT EXISTS ${SEARCH_TABLE} (id BIGINT PRIMARY KEY, folded VARBINARY(1020) NOT NULL, INDEX ${FOLDED_INDEX} (folded, id))`,
-      `CREATE TABLE IF NOT EXISTS ${SHORT_TABLE} (gram VARBINARY(8) PRIMARY KEY)`,
-    ],
-  };
-
-  const addShort = async (db: Knex, grams: Iterable<string>) => {
+  const addShort = async (db: Knex, grams: Iterable<string>, t: IndexTables = LIVE) => {
     const rows = [...grams].map((gram) => ({ gram }));
     for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-      await db(SHORT_TABLE).insert(rows.slice(i, i + INSERT_BATCH)).onConflict('gram').ignore();
+      await db(t.short).insert(rows.slice(i, i + INSERT_BATCH)).onConflict('gram').ignore();
     }
   };
 
-  /** Rows into the table and its contains index, through knex (a transaction of the caller's). */
-  const insert = async (db: Knex, rows: SearchRow[]) => {
-    // PostgreSQL takes the rows as three array parameters, so a statement can carry many.
+  /** Rows into the table and its contains index, through knex (a transaction of the caller's); their short grams into `grams`. */
+  const insertRows = async (db: Knex, rows: SearchRow[], t: IndexTables, grams: Set<string>) => {
+    // PostgreSQL takes the rows as array parameters, so a statement can carry many.
     const size = client() === 'postgres' ? ARRAY_BATCH : INSERT_BATCH;
     for (let i = 0; i < rows.length; i += size) {
       const batch = rows.slice(i, i + size);
       if (client() === 'postgres') {
         await db.raw(
-          `INSERT INTO ${SEARCH_TABLE} (id, folded, grams)
-           SELECT id, folded, string_to_array(grams, chr(1)) FROM unnest(?::bigint[], ?::text[], ?::text[]) AS t(id, folded, grams)`,
-          [batch.map((row) => row.id), batch.map((row) => row.folded), batch.map((row) => trigrams(row.folded).join(GRAM_SEPARATOR))]
+          `INSERT INTO ${t.search} (id, folded, grams, source)
+           SELECT id, folded, string_to_array(grams, chr(1)), source FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[]) AS t(id, folded, grams, source)`,
+          [
+            batch.map((row) => row.id),
+            batch.map((row) => row.folded),
+            batch.map((row) => trigrams(row.folded).join(GRAM_SEPARATOR)),
+            batch.map((row) => row.source as string),
+          ]
         );
       } else {
-        await db(SEARCH_TABLE).insert(batch);
-        if (client() === 'sqlite') await db(FTS_TABLE).insert(batch.map((row) => ({ rowid: row.id, folded: row.folded })));
+        await db(t.search).insert(batch);
+        if (client() === 'sqlite') await db(t.fts).insert(batch.map((row) => ({ rowid: row.id, folded: row.folded })));
       }
     }
-    const short = new Set<string>();
-    for (const row of rows) addShortGrams(row.folded, short);
-    await addShort(db, short);
+    for (const row of rows) addShortGrams(row.folded, grams);
   };
 
   /**
@@ -170,16 +144,33 @@ export const searchTable = (strapi: Core.Strapi) => {
     withEmail ? '' : ` AND ${column} % ${FIELDS_PER_USER} <> ${SearchField.Email}`;
 
   return {
-    /** Creates what is missing; every statement is idempotent, so instances may start together. */
-    async ensure() {
-      for (const statement of ddl[client()]) {
-        try {
-          await knex().raw(statement);
-        } catch (error) {
-          // Two instances starting at once: the other one created it first.
-          if (!/exists|duplicate/i.test((error as Error).message)) throw error;
-        }
+    /**
+     * Creates the live index's tables that are missing, each with its indexes (never an index alone:
+     * a rebuild may have left the live one's under another name). Answers what it made: `all` (an
+     * empty index to fill), `part` (a lost table: the index must be built again) or `none`. Instances
+     * starting together: the one that loses the race finds the other's tables.
+     */
+    async ensure(): Promise<'all' | 'part' | 'none'> {
+      const c = client();
+      const missing: string[] = [];
+      for (const name of c === 'sqlite' ? [LIVE.search, LIVE.short, LIVE.fts] : [LIVE.search, LIVE.short]) {
+        if (!(await knex().schema.hasTable(name))) missing.push(name);
       }
+      if (missing.length === 0) return 'none';
+      const statements = [...tablesDdl(c, LIVE, LIVE_NAMES), ...indexesDdl(c, LIVE, LIVE_NAMES)];
+      const made = statements.filter((sql) => missing.includes(/\b(?:TABLE|ON)\s+(\w+)/.exec(sql)![1]));
+      try {
+        // MySQL commits around DDL: there each statement goes alone.
+        if (c === 'mysql') for (const statement of made) await knex().raw(statement);
+        else {
+          await knex().transaction(async (trx) => {
+            for (const statement of made) await trx.raw(statement);
+          });
+        }
+      } catch (error) {
+        if (!/exists|duplicate/i.test((error as Error).message)) throw error;
+      }
+      return missing.includes(LIVE.search) ? 'all' : 'part';
     },
 
     /** Replaces the rows of these users (every row of theirs is removed first). */
@@ -190,71 +181,27 @@ export const searchTable = (strapi: Core.Strapi) => {
         if (client() === 'sqlite') await db(FTS_TABLE).whereIn('rowid', batch).delete();
         await db(SEARCH_TABLE).whereIn('id', batch).delete();
       }
-      await insert(db, rows);
+      const grams = new Set<string>();
+      await insertRows(db, rows, LIVE, grams);
+      await addShort(db, grams);
+    },
+
+    /** Rows into the tables `t` (a rebuild's next ones); their short grams are added to `grams`, for `addShort`. */
+    insertRows,
+    addShort,
+
+    /** PostgreSQL's trigram statistics are read again (the table was swapped). */
+    forgetStats() {
+      gramStats = { at: 0, shares: new Map() };
     },
 
     /**
-     * Replaces the whole index with `pages` of rows, in one transaction. On SQLite this runs on
-     * better-sqlite3's own handle with prepared statements (a million users in seconds, not minutes).
+     * The users whose row for `field` holds exactly this folded key, by a seek on (folded, id): no
+     * scan, whatever the table's size.
      */
-    async rebuild(pages: (db: Knex) => AsyncGenerator<SearchRow[]>) {
-      if (client() === 'sqlite') {
-        // Read everything first (knex needs the one connection), then write it in one synchronous transaction.
-        const all: SearchRow[][] = [];
-        for await (const page of pages(knex())) all.push(page);
-        const connection = (await knex().client.acquireConnection()) as SqliteConnection;
-        try {
-          const put = connection.prepare(`INSERT INTO ${SEARCH_TABLE} (id, folded) VALUES (?, ?)`);
-          const index = connection.prepare(`INSERT INTO ${FTS_TABLE} (rowid, folded) VALUES (?, ?)`);
-          const short = connection.prepare(`INSERT OR IGNORE INTO ${SHORT_TABLE} (gram) VALUES (?)`);
-          connection.transaction(() => {
-            for (const table of [FTS_TABLE, SEARCH_TABLE, SHORT_TABLE]) connection.prepare(`DELETE FROM ${table}`).run();
-            const grams = new Set<string>();
-            for (const page of all) {
-              for (const row of page) {
-                put.run(row.id, row.folded);
-                index.run(row.id, row.folded);
-                addShortGrams(row.folded, grams);
-              }
-            }
-            for (const gram of grams) short.run(gram);
-          })();
-        } finally {
-          await knex().client.releaseConnection(connection);
-        }
-        return;
-      }
-      await knex().transaction(async (trx) => {
-        // Instances starting together on one database rebuild one after the other.
-        if (client() === 'postgres') await trx.raw("SELECT pg_advisory_xact_lock(hashtext('imbachat_search'))");
-        await trx(SEARCH_TABLE).delete();
-        await trx(SHORT_TABLE).delete();
-        // PostgreSQL builds an index over loaded rows far faster than it grows one row by row.
-        if (client() === 'postgres') {
-          await trx.raw(`DROP INDEX IF EXISTS ${GRAMS_INDEX}`);
-          await trx.raw(`DROP INDEX IF EXISTS ${FOLDED_INDEX}`);
-        }
-        for await (const page of pages(trx)) await insert(trx, page);
-        if (client() === 'postgres') {
-          // For this transaction only: room to sort the index in memory.
-          await trx.raw("SET LOCAL maintenance_work_mem = '256MB'");
-          for (const statement of ddl.postgres.filter((sql) => sql.startsWith('CREATE INDEX'))) await trx.raw(statement);
-        }
-      });
-      if (client() === 'postgres') {
-        // The table was just written whole: vacuumed now (its visibility map set, its statistics
-        // fresh), autovacuum has nothing to do in the middle of the first searches.
-        await knex().raw(`VACUUM (ANALYZE) ${SEARCH_TABLE}`);
-        gramStats = { at: 0, shares: new Map() };
-      }
-    },
-
-    /** How many users the index holds (each indexed user has exactly one username row). */
-    async userCount(): Promise<number> {
-      const [{ count }] = await knex()(SEARCH_TABLE)
-        .whereRaw(`id % ${FIELDS_PER_USER} = ${SearchField.Username}`)
-        .count({ count: '*' });
-      return Number(count);
+    async userIdsWithKey(field: SearchField, folded: string): Promise<number[]> {
+      const rows = await ids(knex(), `SELECT id FROM ${SEARCH_TABLE} WHERE folded = ? AND id % ${FIELDS_PER_USER} = ? ORDER BY folded, id`, [folded, field]);
+      return rows.map(userOf);
     },
 
     /**

@@ -2,30 +2,36 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { SearchMode, Settings } from '../../../contract';
 import { USER_UID } from '../constants';
-import { SEARCH_TABLE, SearchField, rowId, searchTable, userOf, type SearchRow } from '../repositories/search-table';
-import { isBlocked, siteUsers } from '../repositories/site-users';
+import { searchDrift } from '../repositories/search-drift';
+import { searchLock, type IndexSession } from '../repositories/search-lock';
+import type { Client } from '../repositories/search-schema';
+import { searchSource } from '../repositories/search-source';
+import { searchSwap } from '../repositories/search-swap';
+import { SearchField, searchTable, userOf } from '../repositories/search-table';
 import { getService } from '../utils/get-service';
 import { fold } from '../utils/search-keys';
+import { checkIndex, type CheckResult } from './search-check';
+import { rebuildBeside } from './search-rebuild';
+import { rewriteUsers } from './search-rows';
 
-/** Bumped when what the index holds changes shape: a site whose index is older rebuilds it at start-up. */
-const INDEX_FORMAT = 1;
-/** Users read per page while rebuilding. */
-const REBUILD_PAGE = 5000;
+/** Bumped when what the index holds changes shape: a site whose index is older rebuilds it (beside the live one). */
+const INDEX_FORMAT = 2;
+/** How often the index is compared with the users table, by one instance of the site. */
+const CHECK_EVERY_MS = 10 * 60_000;
+/** The soonest a timer asks again, and the spread that keeps instances from asking together. */
+const MIN_TICK_MS = 60_000;
+const TICK_JITTER_MS = 10_000;
 
-interface UserMeta {
-  tableName: string;
-  attributes: Record<string, { columnName?: string }>;
-}
-interface IndexedUser {
-  id: number | string;
-  username: unknown;
-  email: unknown;
-  name: unknown;
-  blocked: unknown;
-}
+/**
+ * What the core-store row says of the index: what it was built for, and its checks (every rebuild
+ * ends with one): how many began, the number of the last one done, when that one began.
+ */
 interface Signature {
   format: number;
   nameField: string;
+  checks?: number;
+  checked?: number;
+  checkedAt?: number;
 }
 type LifecycleEvent = {
   action: string;
@@ -33,54 +39,157 @@ type LifecycleEvent = {
   result?: { id?: number; ids?: (number | string)[]; count?: number } | null;
   state: { ids?: number[] };
 };
+export interface RebuildResult {
+  users: number;
+  ms: number;
+  /** Another instance checked or rebuilt it for the same name field after this call: nothing was done. */
+  skipped?: boolean;
+  /** The check right after the swap: users written while the index was built, mended. */
+  check?: CheckResult;
+}
 
-const text = (value: unknown) => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
+/** A job stopped between two batches because Strapi is shutting down. */
+class Abandoned extends Error {
+  constructor() {
+    super('abandoned: Strapi is shutting down');
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Keeps the plugin's search index in step with the site's users: built at start-up when it is
- * missing or out of date, then kept current by the query engine's lifecycle events for the user
- * model (every path Strapi writes users through: users-permissions, the content manager, the
- * document service, `createMany`/`updateMany`/`deleteMany`), inside the writer's transaction.
+ * Keeps the plugin's search index in step with the site's users. Every write Strapi makes reaches it
+ * through the query engine's lifecycle events for the user model (users-permissions, the content
+ * manager, the document service, `createMany`/`updateMany`/`deleteMany`), inside the writer's
+ * transaction. Writes made around Strapi (plain SQL) are found by the drift check, at start-up and
+ * every 10 minutes. A rebuild (a new format, another name field) is built beside the live index and
+ * swapped in; searches answer from the live one throughout.
  */
 const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
   const table = searchTable(strapi);
-  const meta = () => strapi.db.metadata.get(USER_UID) as unknown as UserMeta;
-  const column = (attribute: string) => meta().attributes[attribute]?.columnName ?? attribute;
+  const source = searchSource(strapi);
+  const drift = searchDrift(strapi, source);
+  const lock = searchLock(strapi);
+  const swap = searchSwap(strapi, table);
+  const client = () => strapi.db.dialect.client as Client;
   const store = () => strapi.store({ type: 'plugin', name: 'imbachat', key: 'search-index' });
   let unsubscribe: (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  /** Whether the live table has this format's columns: a refresh writes it only then (a rebuild is due otherwise). */
+  let liveCurrent = false;
+  let closing = false;
+  /** This instance's rebuilds and checks, one after another. */
+  let queue: Promise<unknown> = Promise.resolve();
 
   const nameFieldOf = (settings: Settings) => getService(strapi, 'userFields').plan(settings).name;
+  const currentNameField = async () => nameFieldOf(await getService(strapi, 'settings').get());
 
-  const rowsOf = (users: IndexedUser[], nameField: string): SearchRow[] =>
-    users.flatMap((user) => {
-      if (isBlocked(user.blocked)) return [];
-      const id = Number(user.id);
-      const rows: SearchRow[] = [{ id: rowId(id, SearchField.Username), folded: fold(text(user.username)) }];
-      if (nameField !== 'username') rows.push({ id: rowId(id, SearchField.Name), folded: fold(text(user.name)) });
-      const email = text(user.email);
-      if (email) rows.push({ id: rowId(id, SearchField.Email), folded: fold(email) });
-      return rows;
-    });
+  const readSignature = async () => ((await store().get({})) as Signature | null) ?? null;
+  const writeSignature = async (change: Partial<Signature>) => {
+    await store().set({ value: { ...(await readSignature()), ...change } });
+  };
+  const stale = (signature: Signature | null, nameField: string) => signature?.format !== INDEX_FORMAT || signature.nameField !== nameField;
 
-  const readUsers = (db: Knex, nameField: string) =>
-    db(meta().tableName).select({
-      id: column('id'),
-      username: column('username'),
-      email: column('email'),
-      name: column(nameField),
-      blocked: column('blocked'),
-    });
+  const stopIfClosing = () => {
+    if (closing) throw new Abandoned();
+  };
+  /**
+   * Between two batches, as long as the batch took: the site's work gets at least half the time
+   * (SQLite: a request's next queries get the one connection between two batches, not one batch
+   * each; elsewhere the database's and this process's CPU). A timer, so waiting queries go first.
+   */
+  const pause = (busyMs: number) => sleep(Math.max(1, Math.ceil(busyMs)));
+  const deps = () => ({ client: client(), knex: strapi.db.connection, source, drift, table, swap, stopIfClosing, pause });
 
-  /** Re-reads these users and rewrites their rows: the one way a change reaches the index. */
-  const refreshIn = async (db: Knex, userIds: number[], nameField: string) => {
-    for (let i = 0; i < userIds.length; i += REBUILD_PAGE) {
-      const page = userIds.slice(i, i + REBUILD_PAGE);
-      const users = (await readUsers(db, nameField).whereIn(column('id'), page)) as IndexedUser[];
-      await table.replace(db, page, rowsOf(users, nameField));
-    }
+  const enqueue = <T>(job: () => Promise<T>): Promise<T> => {
+    const run = queue.then(job);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  /** Runs `work` holding the index's lock, waiting for another instance to let go of it. */
+  const held = async <T>(work: (session: IndexSession) => Promise<T>): Promise<T> => {
+    const result = await lock.hold(work, true, () => closing);
+    if (!result.held) throw new Abandoned();
+    return result.value;
+  };
+  const logFailure = (what: string) => (error: unknown) => {
+    if (error instanceof Abandoned) strapi.log.debug(`[imbachat] Search index ${what} ${error.message}`);
+    else strapi.log.error(`[imbachat] Search index ${what} failed: ${(error as Error).message}`);
   };
 
-  const currentNameField = async () => nameFieldOf(await getService(strapi, 'settings').get());
+  /** The lock held, the index of this format: compares it with the users table and mends what differs. */
+  const checkHeld = async (session: IndexSession, nameField: string): Promise<CheckResult> => {
+    // Another instance may have swapped this format in since start-up.
+    liveCurrent = true;
+    const started = Date.now();
+    const number = ((await readSignature())?.checks ?? 0) + 1;
+    await writeSignature({ checks: number });
+    const result = await checkIndex(deps(), session, nameField);
+    await writeSignature({ checked: number, checkedAt: started });
+    if (result.found.length > 0) {
+      strapi.log.info(`[imbachat] Search index: ${result.found.length} user(s) differed from the users table and were indexed again`);
+    }
+    return result;
+  };
+
+  /** The lock held: builds beside the live index, swaps it in, then mends what was written meanwhile. */
+  const rebuildHeld = async (session: IndexSession, nameField: string): Promise<RebuildResult> => {
+    const started = Date.now();
+    const { users, swapped } = await rebuildBeside(deps(), session, nameField);
+    if (!swapped) throw new Error('the rebuilt index could not be swapped in: its tables were never free for 50 ms');
+    liveCurrent = true;
+    await writeSignature({ format: INDEX_FORMAT, nameField });
+    const check = await checkHeld(session, nameField);
+    const ms = Date.now() - started;
+    if (users >= 10_000) strapi.log.info(`[imbachat] Search index built: ${users.toLocaleString('en')} users in ${ms} ms`);
+    return { users, ms, check };
+  };
+
+  /** Start-up: an index made just now is filled, one out of date is rebuilt, any other is checked. */
+  const startUp = (made: 'all' | 'part' | 'none') =>
+    enqueue(() =>
+      held(async (session) => {
+        const nameField = await currentNameField();
+        if (made === 'all') await writeSignature({ format: INDEX_FORMAT, nameField });
+        if (made === 'part' || stale(await readSignature(), nameField)) return rebuildHeld(session, nameField);
+        return checkHeld(session, nameField);
+      })
+    ).catch(logFailure('start-up check'));
+
+  /** Every CHECK_EVERY_MS the site over: the instance whose timer comes first checks, the others see it done. */
+  const schedule = (checkedAt: number) => {
+    if (closing || !unsubscribe) return;
+    clearTimeout(timer);
+    const wait = Math.max(MIN_TICK_MS, checkedAt + CHECK_EVERY_MS - Date.now()) + Math.random() * TICK_JITTER_MS;
+    timer = setTimeout(() => void tick(), wait);
+    timer.unref();
+  };
+  const due = (signature: Signature | null) => Date.now() >= (signature?.checkedAt ?? 0) + CHECK_EVERY_MS - TICK_JITTER_MS;
+  const tick = async () => {
+    let signature: Signature | null = null;
+    try {
+      signature = await readSignature();
+      if (!due(signature)) return;
+      // Another instance holding the lock is checking or rebuilding: this one leaves it the work.
+      await enqueue(() =>
+        lock.hold(
+          async (session) => {
+            const nameField = await currentNameField();
+            const now = await readSignature();
+            if (stale(now, nameField)) return rebuildHeld(session, nameField);
+            if (due(now)) return checkHeld(session, nameField);
+          },
+          false,
+          () => closing
+        )
+      );
+      signature = await readSignature();
+    } catch (error) {
+      logFailure('check')(error);
+    } finally {
+      schedule(signature?.checkedAt ?? Date.now());
+    }
+  };
 
   /**
    * Runs inside the writer's transaction when there is one (so the index commits or rolls back with
@@ -88,10 +197,13 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
    */
   const refresh = async (userIds: number[]) => {
     const ids = [...new Set(userIds.filter((id) => Number.isSafeInteger(id) && id > 0))];
-    if (ids.length === 0) return;
+    // An index of an older format is being rebuilt: it has every user once swapped in.
+    if (ids.length === 0 || !liveCurrent) return;
     try {
       const nameField = await currentNameField();
-      await strapi.db.transaction(({ trx }) => trx.transaction((savepoint: Knex.Transaction) => refreshIn(savepoint, ids, nameField)));
+      await strapi.db.transaction(({ trx }) =>
+        trx.transaction((savepoint: Knex.Transaction) => rewriteUsers({ source, table }, savepoint, ids, nameField, false))
+      );
     } catch (error) {
       strapi.log.error(`[imbachat] Could not update the search index for ${ids.length} user(s): ${(error as Error).message}`);
     }
@@ -146,76 +258,86 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     /**
-     * At start-up: creates the index when missing, rebuilds it when it was built for another name
-     * field or format, or when it does not hold as many users as the site has (users written
-     * straight into the table, or while the plugin was not installed), then follows every change.
+     * At start-up: creates the index when missing, follows every change from now on, and in the
+     * background fills a new index, rebuilds one built for another name field or format, or checks
+     * it against the users table (users written with plain SQL, or while the plugin was off).
      */
     async prepare() {
-      await table.ensure();
-      const nameField = await currentNameField();
-      const signature = (await store().get({})) as Signature | null;
-      const stale =
-        signature?.format !== INDEX_FORMAT ||
-        signature.nameField !== nameField ||
-        (await table.userCount()) !== (await this.searchableUserCount());
-      if (stale) await this.rebuild();
+      closing = false;
+      const made = await table.ensure();
+      liveCurrent = made === 'all' || (await readSignature())?.format === INDEX_FORMAT;
       // Prepared again (a second call, or after stop()): one subscription, never two refreshes per write.
       unsubscribe ??= strapi.db.lifecycles.subscribe(subscriber as never) as unknown as () => void;
+      void startUp(made);
+      schedule(Date.now());
     },
 
+    /** Stops following changes and the periodic check (a job under way goes on: see close). */
     stop() {
       unsubscribe?.();
       unsubscribe = undefined;
+      clearTimeout(timer);
+      timer = undefined;
     },
 
-    /** Users who are not blocked: what the index should hold. */
-    searchableUserCount(): Promise<number> {
-      return siteUsers(strapi).notBlockedCount();
+    /** At shutdown: stops, and waits for a job under way to finish or give up between two batches. */
+    async close() {
+      this.stop();
+      closing = true;
+      await this.idle();
+    },
+
+    /** Resolves once no rebuild or check of this instance is running or waiting. */
+    async idle() {
+      for (let seen = queue; ; seen = queue) {
+        await seen;
+        if (seen === queue) return;
+      }
     },
 
     /**
-     * Builds the whole index again, in one transaction (searches meanwhile see the old one where the
-     * database allows it). For users written with plain SQL, outside Strapi.
+     * Builds the whole index beside the live one and swaps it in, then checks it (users written
+     * meanwhile). One instance at a time: one that finds another at work waits, and when that one
+     * rebuilt or checked the index for this name field after this call, its work serves (`skipped`).
      */
-    async rebuild(): Promise<{ users: number; ms: number }> {
-      const started = Date.now();
-      const nameField = await currentNameField();
-      let users = 0;
-      await table.rebuild(async function* pages(db) {
-        let after = 0;
-        for (;;) {
-          const page = (await readUsers(db, nameField)
-            .where(column('id'), '>', after)
-            .orderBy(column('id'))
-            .limit(REBUILD_PAGE)) as IndexedUser[];
-          if (page.length === 0) return;
-          users += page.length;
-          after = Number(page[page.length - 1].id);
-          yield rowsOf(page, nameField);
-        }
+    rebuild(): Promise<RebuildResult> {
+      return enqueue(async () => {
+        const asked = (await readSignature())?.checks ?? 0;
+        return held(async (session) => {
+          const nameField = await currentNameField();
+          const signature = await readSignature();
+          if (!stale(signature, nameField) && (signature?.checked ?? 0) > asked) {
+            liveCurrent = true;
+            return { users: 0, ms: 0, skipped: true };
+          }
+          return rebuildHeld(session, nameField);
+        });
       });
-      await store().set({ value: { format: INDEX_FORMAT, nameField } satisfies Signature });
-      const ms = Date.now() - started;
-      if (users >= 10_000) strapi.log.info(`[imbachat] Search index built: ${users.toLocaleString('en')} users in ${ms} ms`);
-      return { users, ms };
+    },
+
+    /**
+     * Compares the index with the users table now (range by range, in SQL) and indexes again every
+     * user whose rows differ: renamed, new, deleted, blocked or unblocked with plain SQL. Runs by
+     * itself at start-up and every 10 minutes.
+     */
+    check(): Promise<CheckResult> {
+      return enqueue(() =>
+        held(async (session) => {
+          const nameField = await currentNameField();
+          if (stale(await readSignature(), nameField)) return (await rebuildHeld(session, nameField)).check!;
+          return checkHeld(session, nameField);
+        })
+      );
+    },
+
+    /** The users whose email folds to the address's folded form (blocked users are not indexed). */
+    userIdsByEmail(address: string): Promise<number[]> {
+      return table.userIdsWithKey(SearchField.Email, fold(address));
     },
 
     /** After the name field changed: the index follows it. */
     async nameFieldChanged(before: Settings, after: Settings) {
       if (nameFieldOf(before) !== nameFieldOf(after)) await this.rebuild();
-    },
-
-    /** Ids of the users (not blocked) whose email folds to the address's form: an index seek, never a scan. */
-    async userIdsByEmail(address: string): Promise<number[]> {
-      const folded = fold(address);
-      if (folded === '') return [];
-      const rows = (await strapi.db
-        .connection(SEARCH_TABLE)
-        .select('id')
-        .where('folded', folded)
-        .andWhereRaw(`id % 4 = ${SearchField.Email}`)
-        .limit(10)) as { id: number | string }[];
-      return rows.map((row) => userOf(Number(row.id)));
     },
 
     /** Ids of the users matching the term (not folded yet), in the order the mode ranks them, each once. */

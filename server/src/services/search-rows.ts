@@ -1,0 +1,46 @@
+import type { Knex } from 'knex';
+import type { SearchSource, SourceUser } from '../repositories/search-source';
+import { SearchField, rowId, type SearchRow, type SearchTable } from '../repositories/search-table';
+import { isBlocked } from '../repositories/site-users';
+import { fold } from '../utils/search-keys';
+
+/** Users re-read per statement when their rows are rewritten. */
+const READ_PAGE = 5000;
+
+const text = (value: string | Buffer | null | undefined) => (Buffer.isBuffer(value) ? value.toString('utf8') : (value ?? ''));
+
+/**
+ * The index rows of these users: username always, the name field's value when it is not the
+ * username, the email when there is one; none for a blocked user. Exactly the rows the drift
+ * check's SQL expects (searchSource.rangeRows).
+ */
+export const indexRows = (users: SourceUser[], nameField: string): SearchRow[] =>
+  users.flatMap((user) => {
+    if (isBlocked(user.blocked)) return [];
+    const id = Number(user.id);
+    const rows: SearchRow[] = [{ id: rowId(id, SearchField.Username), folded: fold(text(user.username)), source: user.username }];
+    if (nameField !== 'username') rows.push({ id: rowId(id, SearchField.Name), folded: fold(text(user.name)), source: user.name });
+    const email = text(user.email);
+    if (email) rows.push({ id: rowId(id, SearchField.Email), folded: fold(email), source: user.email });
+    return rows;
+  });
+
+/**
+ * Re-reads these users and rewrites their rows: the one way a change reaches the live index (a
+ * user write's refresh, the drift check's repair). `share`: the users' rows are read FOR SHARE, so a
+ * writer's own refresh is never overwritten with the values from before its write.
+ */
+export const rewriteUsers = async (
+  { source, table }: { source: SearchSource; table: SearchTable },
+  db: Knex,
+  userIds: number[],
+  nameField: string,
+  share: boolean
+) => {
+  for (let i = 0; i < userIds.length; i += READ_PAGE) {
+    const page = userIds.slice(i, i + READ_PAGE);
+    const query = source.read(db, nameField).whereIn(source.idColumn(), page);
+    const users = (await (share ? query.forShare() : query)) as SourceUser[];
+    await table.replace(db, page, indexRows(users, nameField));
+  }
+};
