@@ -197,6 +197,15 @@ describe('bulk changes through the query engine', () => {
 });
 
 describe('changes inside a transaction', () => {
+  it('sign-ups at the same moment: none is lost, each is found (the index is written after the writer commits, never inside)', async () => {
+    const names = Array.from({ length: 8 }, (_, i) => `together${i}`);
+    // users-permissions' own path: the document service, each sign-up in a transaction of its own.
+    const made = await Promise.all(names.map((username) => createSiteUser(app.strapi, { username })));
+    const stored = await idsOf('together');
+    expect(stored).toEqual(made.map((user) => user.id).sort((a, b) => a - b));
+    expect(await found('together')).toEqual(stored);
+  });
+
   it('a transaction rolled back leaves the index as it was', async () => {
     const keep = await createSiteUser(app.strapi, { username: 'rb-keep', displayName: 'Rollback Keep' });
     const drop = await createSiteUser(app.strapi, { username: 'rb-drop', displayName: 'Rollback Drop' });

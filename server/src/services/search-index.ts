@@ -60,8 +60,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /**
  * Keeps the plugin's search index in step with the site's users. Every write Strapi makes reaches it
  * through the query engine's lifecycle events for the user model (users-permissions, the content
- * manager, the document service, `createMany`/`updateMany`/`deleteMany`), inside the writer's
- * transaction. Writes made around Strapi (plain SQL) are found by the drift check, at start-up and
+ * manager, the document service, `createMany`/`updateMany`/`deleteMany`), once the writer's
+ * transaction has committed. Writes made around Strapi (plain SQL) are found by the drift check, at start-up and
  * every 10 minutes. A rebuild (a new format, another name field) is built beside the live index and
  * swapped in; searches answer from the live one throughout.
  */
@@ -191,22 +191,76 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
+  /** Users whose write has committed and whose rows wait to be rewritten, by this instance. */
+  let waiting = new Set<number>();
+  let rewriting: Promise<void> | undefined;
+
+  /** A deadlock or a lock wait given up: the same rewrite may simply be tried again. */
+  const lockConflict = (error: unknown) => {
+    const { code, errno } = (error ?? {}) as { code?: unknown; errno?: unknown };
+    return ['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', '40P01', '40001', 'SQLITE_BUSY'].includes(String(code)) || errno === 1213 || errno === 1205;
+  };
+
+  /** Rewrites these users' rows in a transaction of its own, their rows read FOR SHARE (a writer's own refresh is never undone). */
+  const rewriteCommitted = async (ids: number[]) => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const nameField = await currentNameField();
+        await strapi.db.connection.transaction((trx) => rewriteUsers({ source, table }, trx, ids, nameField, client() !== 'sqlite'));
+        return;
+      } catch (error) {
+        if (attempt < 3 && lockConflict(error)) {
+          await sleep(20 * attempt);
+          continue;
+        }
+        strapi.log.error(`[imbachat] Could not update the search index for ${ids.length} user(s) (the next check mends it): ${(error as Error).message}`);
+        return;
+      }
+    }
+  };
+
+  /** The waiting users, a batch at a time, one batch after another. */
+  const flush = (): Promise<void> => {
+    rewriting ??= (async () => {
+      while (waiting.size > 0) {
+        const ids = [...waiting];
+        waiting = new Set();
+        await rewriteCommitted(ids);
+      }
+    })().finally(() => {
+      rewriting = undefined;
+    });
+    return rewriting;
+  };
+
   /**
-   * Runs inside the writer's transaction when there is one (so the index commits or rolls back with
-   * the change), in a savepoint of its own: a failure here is logged and never fails the site's write.
+   * A user write's change reaches the index once the write is committed, never inside the writer's
+   * transaction: the writer then holds none of the index's locks and waits on no other writer's (on
+   * MySQL a deadlock there rolled the site's own write back), and a write rolled back leaves the
+   * index as it was. Outside a transaction the write is committed already and the rows follow at once.
+   * A failure is logged and never fails the site's write; the drift check mends what it missed.
    */
   const refresh = async (userIds: number[]) => {
     const ids = [...new Set(userIds.filter((id) => Number.isSafeInteger(id) && id > 0))];
     // An index of an older format is being rebuilt: it has every user once swapped in.
     if (ids.length === 0 || !liveCurrent) return;
-    try {
-      const nameField = await currentNameField();
-      await strapi.db.transaction(({ trx }) =>
-        trx.transaction((savepoint: Knex.Transaction) => rewriteUsers({ source, table }, savepoint, ids, nameField, false))
-      );
-    } catch (error) {
-      strapi.log.error(`[imbachat] Could not update the search index for ${ids.length} user(s): ${(error as Error).message}`);
+    const follow = () => {
+      for (const id of ids) waiting.add(id);
+      return flush();
+    };
+    if (strapi.db.inTransaction()) {
+      await strapi.db.transaction(async ({ onCommit }) => onCommit(() => void follow()));
+      return;
     }
+    await follow();
+  };
+
+  /** A search made just after a write on this instance sees it: the rewrite under way is waited for, briefly. */
+  const settled = async () => {
+    if (!rewriting) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([rewriting, new Promise<void>((resolve) => (timer = setTimeout(resolve, 100)))]);
+    clearTimeout(timer);
   };
 
   /** The ids a bulk update or delete is about to touch, read before it runs. */
@@ -287,11 +341,12 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
       await this.idle();
     },
 
-    /** Resolves once no rebuild or check of this instance is running or waiting. */
+    /** Resolves once no rebuild, check or user write's rewrite of this instance is running or waiting. */
     async idle() {
       for (let seen = queue; ; seen = queue) {
         await seen;
-        if (seen === queue) return;
+        await rewriting;
+        if (seen === queue && !rewriting) return;
       }
     },
 
@@ -331,7 +386,8 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** The users whose email folds to the address's folded form (blocked users are not indexed). */
-    userIdsByEmail(address: string): Promise<number[]> {
+    async userIdsByEmail(address: string): Promise<number[]> {
+      await settled();
       return table.userIdsWithKey(SearchField.Email, fold(address));
     },
 
@@ -344,6 +400,7 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
     async find(term: string, mode: SearchMode, limit: number, withEmail: boolean): Promise<number[]> {
       const folded = fold(term);
       if (folded === '') return [];
+      await settled();
       const fields = withEmail ? 3 : 2;
       const rows = await table.find(folded, mode, limit * fields, withEmail);
       const users: number[] = [];
