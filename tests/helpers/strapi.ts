@@ -156,7 +156,7 @@ export const createSiteUser = async (strapi: Core.Strapi, input: SiteUserInput =
   userCounter += 1;
   const role = await strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } });
   const username = input.username ?? `user${userCounter}`;
-  return strapi.plugin('users-permissions').service('user').add({
+  const user = (await strapi.plugin('users-permissions').service('user').add({
     email: `${username.toLowerCase()}@example.test`,
     password: 'Secret-pass-1',
     provider: 'local',
@@ -165,7 +165,10 @@ export const createSiteUser = async (strapi: Core.Strapi, input: SiteUserInput =
     role: role.id,
     ...input,
     username,
-  }) as Promise<{ id: number; documentId: string; username: string; email: string }>;
+  })) as { id: number; documentId: string; username: string; email: string };
+  // The plugin's search index follows a write once it is committed: tests that read the index go on from there.
+  await strapi.plugin('imbachat').service('searchIndex').followed();
+  return user;
 };
 
 /** Site users by these usernames, one after another (each committed before the next is made). */

@@ -83,7 +83,9 @@ const outboxService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** Rows this instance is working on, by id. */
   const working = new Map<number, Promise<Delivery>>();
   let timer: NodeJS.Timeout | undefined;
+  /** The look for due rows under way, and the one asked for since it began (at most one waits). */
   let passing: Promise<void> | undefined;
+  let nextPass: Promise<void> | undefined;
   let sweptAt = 0;
   let stopped = false;
 
@@ -248,16 +250,25 @@ const outboxService = ({ strapi }: { strapi: Core.Strapi }) => {
       });
     },
 
-    /** Looks for due rows now (the timer does every few seconds); one look at a time. */
+    /**
+     * Looks for due rows now (the timer does every few seconds); one look at a time. A call made while
+     * one is under way gets a look that begins after it, so rows that came due meanwhile are seen.
+     */
     drain(): Promise<void> {
-      passing ??= pass()
-        .catch((error: unknown) => {
-          report('outbox-pass', `The outbox could not be read (tried again in a few seconds): ${loggableFailure(error, [])}`);
-        })
-        .finally(() => {
-          passing = undefined;
-        });
-      return passing;
+      const begin = (): Promise<void> => {
+        nextPass = undefined;
+        passing = pass()
+          .catch((error: unknown) => {
+            report('outbox-pass', `The outbox could not be read (tried again in a few seconds): ${loggableFailure(error, [])}`);
+          })
+          .finally(() => {
+            passing = undefined;
+          });
+        return passing;
+      };
+      if (!passing) return begin();
+      nextPass ??= passing.then(begin);
+      return nextPass;
     },
 
     /** Resolves when the rows this instance works on are done with, or after `timeoutMs`. */
@@ -265,10 +276,10 @@ const outboxService = ({ strapi }: { strapi: Core.Strapi }) => {
       const until = Date.now() + timeoutMs;
       // Work started after the answer is queued with setImmediate: let it start first.
       await new Promise((resolve) => setImmediate(resolve));
-      while ((working.size > 0 || passing) && Date.now() < until) {
+      while ((working.size > 0 || passing || nextPass) && Date.now() < until) {
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([
-          Promise.allSettled([...working.values(), passing]),
+          Promise.allSettled([...working.values(), passing, nextPass]),
           new Promise((resolve) => {
             timer = setTimeout(resolve, until - Date.now());
           }),

@@ -341,6 +341,11 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
       await this.idle();
     },
 
+    /** Resolves once the user writes committed so far on this instance are in the index. */
+    async followed() {
+      while (rewriting) await rewriting;
+    },
+
     /** Resolves once no rebuild, check or user write's rewrite of this instance is running or waiting. */
     async idle() {
       for (let seen = queue; ; seen = queue) {
