@@ -12,8 +12,8 @@ const PAGE_USERS = 1000;
  * SQLite: a batch holds the one connection (and, better-sqlite3 being synchronous, the event loop)
  * while it writes, so its size follows how long the last one took: about SQLITE_BATCH_MS each.
  */
-const SQLITE_BATCH_MS = 20;
-const SQLITE_PAGE = { first: 200, min: 50, max: 1000 };
+const SQLITE_BATCH_MS = 15;
+const SQLITE_PAGE = { first: 200, min: 50, max: 500 };
 
 /** The next SQLite page size, from how long the last batch of `size` users took. */
 const nextSqlitePage = (size: number, ms: number) =>
