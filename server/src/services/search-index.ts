@@ -94,11 +94,12 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (closing) throw new Abandoned();
   };
   /**
-   * Between two batches, as long as the batch took: the site's work gets at least half the time
-   * (SQLite: a request's next queries get the one connection between two batches, not one batch
-   * each; elsewhere the database's and this process's CPU). A timer, so waiting queries go first.
+   * Between two batches, a while after the batch's own time: the site's work gets the larger share
+   * (SQLite: twice the batch's time, so a request's queries get the one connection between two
+   * batches, not one batch each; elsewhere as long, for the database's and this process's CPU). A
+   * timer, so waiting queries go first.
    */
-  const pause = (busyMs: number) => sleep(Math.max(1, Math.ceil(busyMs)));
+  const pause = (busyMs: number) => sleep(Math.max(1, Math.ceil(busyMs * (client() === 'sqlite' ? 2 : 1))));
   const deps = () => ({ client: client(), knex: strapi.db.connection, source, drift, table, swap, stopIfClosing, pause });
 
   const enqueue = <T>(job: () => Promise<T>): Promise<T> => {
