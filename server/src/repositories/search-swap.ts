@@ -42,17 +42,25 @@ export const searchSwap = (strapi: Core.Strapi, table: SearchTable) => {
   /** SQLite: the next folded index's name, free while the live table holds the other one. */
   let nextNames: IndexNames = NEXT_NAMES;
 
-  /** SQLite: runs `work` on better-sqlite3's own handle, in one transaction, then gives the connection back. */
-  const onSqlite = async <T>(work: (connection: SqliteConnection) => T): Promise<T> => {
-    const connection = (await knex().client.acquireConnection()) as SqliteConnection;
+  /**
+   * SQLite: runs `work` on better-sqlite3's own handle, in one transaction, then gives the connection
+   * back. Each statement is announced as knex announces its own (Strapi's query log, `query` listeners).
+   */
+  const onSqlite = async <T>(work: (prepare: (sql: string) => SqliteStatement) => T): Promise<T> => {
+    const pool = knex().client as unknown as { acquireConnection(): Promise<SqliteConnection>; releaseConnection(c: SqliteConnection): Promise<void>; emit(event: 'query', data: object): void };
+    const connection = await pool.acquireConnection();
+    const prepare = (sql: string) => {
+      pool.emit('query', { method: 'raw', sql, bindings: [], options: {} });
+      return connection.prepare(sql);
+    };
     try {
       let result!: T;
       connection.transaction(() => {
-        result = work(connection);
+        result = work(prepare);
       })();
       return result;
     } finally {
-      await knex().client.releaseConnection(connection);
+      await pool.releaseConnection(connection);
     }
   };
   const run = async (session: IndexSession, statements: string[]) => {
@@ -96,14 +104,14 @@ export const searchSwap = (strapi: Core.Strapi, table: SearchTable) => {
       return;
     }
     const [live, next, old] = [tablesOf(LIVE), tablesOf(NEXT), tablesOf(OLD)];
-    await onSqlite((connection) => {
+    await onSqlite((prepare) => {
       live.forEach((name, i) => {
-        connection.prepare(`ALTER TABLE ${name} RENAME TO ${old[i]}`).run();
-        connection.prepare(`ALTER TABLE ${next[i]} RENAME TO ${name}`).run();
+        prepare(`ALTER TABLE ${name} RENAME TO ${old[i]}`).run();
+        prepare(`ALTER TABLE ${next[i]} RENAME TO ${name}`).run();
       });
     });
     // One table a statement: each frees its pages while other queries wait between them.
-    for (const name of old) await onSqlite((connection) => connection.prepare(`DROP TABLE ${name}`).run());
+    for (const name of old) await onSqlite((prepare) => prepare(`DROP TABLE ${name}`).run());
   };
 
   return {
@@ -116,7 +124,7 @@ export const searchSwap = (strapi: Core.Strapi, table: SearchTable) => {
     async create(session: IndexSession) {
       if (client() === 'sqlite') {
         const used = await onSqlite(
-          (connection) => connection.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?`).all(LIVE.search) as { name: string }[]
+          (prepare) => prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?`).all(LIVE.search) as { name: string }[]
         );
         const folded = SQLITE_FOLDED_NAMES.find((name) => !used.some((index) => index.name === name))!;
         nextNames = { ...NEXT_NAMES, folded };
@@ -137,11 +145,11 @@ export const searchSwap = (strapi: Core.Strapi, table: SearchTable) => {
       }
       const { sql, bindings } = read.toSQL().toNative();
       const rows: SearchRow[] = [];
-      const users = await onSqlite((connection) => {
-        const page = connection.prepare(sql).all(...bindings) as User[];
+      const users = await onSqlite((prepare) => {
+        const page = prepare(sql).all(...bindings) as User[];
         rows.push(...rowsOf(page));
-        const put = connection.prepare(`INSERT INTO ${NEXT.search} (id, folded, source) VALUES (?, ?, ?)`);
-        const index = connection.prepare(`INSERT INTO ${NEXT.fts} (rowid, folded) VALUES (?, ?)`);
+        const put = prepare(`INSERT INTO ${NEXT.search} (id, folded, source) VALUES (?, ?, ?)`);
+        const index = prepare(`INSERT INTO ${NEXT.fts} (rowid, folded) VALUES (?, ?)`);
         for (const row of rows) {
           put.run(row.id, row.folded, row.source);
           index.run(row.id, row.folded);

@@ -18,6 +18,8 @@ import { rewriteUsers } from './search-rows';
 const INDEX_FORMAT = 2;
 /** How often the index is compared with the users table, by one instance of the site. */
 const CHECK_EVERY_MS = 10 * 60_000;
+/** SQLite: the pause between two batches of a rebuild or check while the site runs no statement. */
+const SQLITE_IDLE_PAUSE_MS = 3;
 /** The soonest a timer asks again, and the spread that keeps instances from asking together. */
 const MIN_TICK_MS = 60_000;
 const TICK_JITTER_MS = 10_000;
@@ -93,12 +95,25 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
   const stopIfClosing = () => {
     if (closing) throw new Abandoned();
   };
+  /** Statements the site ran (every statement knex announces): SQLite's batches pause for them. */
+  let statements = 0;
+  const counted = () => {
+    statements += 1;
+  };
+  let siteBusy = true;
   /**
-   * Between two batches, as long as the batch took: the site's work gets at least half the time
-   * (SQLite: a request's next queries get the one connection between two batches, not one batch
-   * each; elsewhere the database's and this process's CPU). A timer, so waiting queries go first.
+   * Between two batches (a timer, so waiting queries go first). PostgreSQL, MySQL: as long as the
+   * batch took, for the database's and this process's CPU. SQLite, whose batches hold the one
+   * connection: twice the batch's time while the site ran statements in the last pause, so a
+   * request's queries get the connection between two batches and not one batch each; a few
+   * milliseconds while it ran none (an idle site's rebuild is not slowed for nothing).
    */
-  const pause = (busyMs: number) => sleep(Math.max(1, Math.ceil(busyMs)));
+  const pause = async (busyMs: number) => {
+    if (client() !== 'sqlite') return sleep(Math.max(1, Math.ceil(busyMs)));
+    const before = statements;
+    await sleep(siteBusy ? Math.max(1, Math.ceil(busyMs * 2)) : SQLITE_IDLE_PAUSE_MS);
+    siteBusy = statements !== before;
+  };
   const deps = () => ({ client: client(), knex: strapi.db.connection, source, drift, table, swap, stopIfClosing, pause });
 
   const enqueue = <T>(job: () => Promise<T>): Promise<T> => {
@@ -321,6 +336,7 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
       const made = await table.ensure();
       liveCurrent = made === 'all' || (await readSignature())?.format === INDEX_FORMAT;
       // Prepared again (a second call, or after stop()): one subscription, never two refreshes per write.
+      if (!unsubscribe) strapi.db.connection.on('query', counted);
       unsubscribe ??= strapi.db.lifecycles.subscribe(subscriber as never) as unknown as () => void;
       void startUp(made);
       schedule(Date.now());
@@ -330,6 +346,7 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
     stop() {
       unsubscribe?.();
       unsubscribe = undefined;
+      strapi.db.connection.removeListener('query', counted);
       clearTimeout(timer);
       timer = undefined;
     },
