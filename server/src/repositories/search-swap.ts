@@ -67,6 +67,20 @@ export const searchSwap = (strapi: Core.Strapi, table: SearchTable) => {
     for (const statement of statements) await session.raw(statement);
   };
 
+  /**
+   * PostgreSQL's index names are schema-wide: the swapped-in table's indexes keep their next names
+   * until the old table is dropped, then take the canonical ones (a swap cut short right between is
+   * settled by the next rebuild). `ALTER INDEX … RENAME` does not wait for searches.
+   */
+  const settlePgNames = async (session: IndexSession) => {
+    for (const key of Object.keys(LIVE_NAMES) as (keyof IndexNames)[]) {
+      const { rows } = (await session.raw('SELECT to_regclass(?) IS NOT NULL AS next, to_regclass(?) IS NOT NULL AS live', [NEXT_NAMES[key], LIVE_NAMES[key]])) as {
+        rows: { next: boolean; live: boolean }[];
+      };
+      if (rows[0].next && !rows[0].live) await session.raw(`ALTER INDEX ${NEXT_NAMES[key]} RENAME TO ${LIVE_NAMES[key]}`);
+    }
+  };
+
   const tablesOf = (t: typeof LIVE) => (client() === 'sqlite' ? [t.fts, t.short, t.search] : [t.short, t.search]);
 
   // PostgreSQL's lock_not_available, or a MySQL rename that gave way.
@@ -83,12 +97,10 @@ export const searchSwap = (strapi: Core.Strapi, table: SearchTable) => {
         await trx.raw(`ALTER TABLE ${LIVE.short} RENAME TO ${OLD.short}`);
         await trx.raw(`ALTER TABLE ${NEXT.search} RENAME TO ${LIVE.search}`);
         await trx.raw(`ALTER TABLE ${NEXT.short} RENAME TO ${LIVE.short}`);
-        await trx.raw(`DROP TABLE ${OLD.search}, ${OLD.short}`);
-        // Index names are schema-wide: the next ones take the canonical names once the old ones are gone.
-        for (const key of Object.keys(LIVE_NAMES) as (keyof IndexNames)[]) {
-          await trx.raw(`ALTER INDEX ${NEXT_NAMES[key]} RENAME TO ${LIVE_NAMES[key]}`);
-        }
       });
+      // After the swap, so that nothing waits on the drop: the old tables, then their index names free.
+      await run(session, [`DROP TABLE ${OLD.search}, ${OLD.short}`]);
+      await settlePgNames(session);
       return;
     }
     if (c === 'mysql') {
@@ -118,6 +130,7 @@ export const searchSwap = (strapi: Core.Strapi, table: SearchTable) => {
     /** Drops what a rebuild that did not finish left behind (the caller holds the lock). */
     async clear(session: IndexSession) {
       for (const name of [...tablesOf(NEXT), ...tablesOf(OLD)]) await run(session, [`DROP TABLE IF EXISTS ${name}`]);
+      if (client() === 'postgres') await settlePgNames(session);
     },
 
     /** Makes the empty next tables (SQLite: with their index, under the name the live table does not use). */

@@ -23,6 +23,8 @@ export interface CheckDeps {
   source: SearchSource;
   drift: SearchDrift;
   table: SearchTable;
+  /** Whether a read FOR SHARE can be asked not to wait (PostgreSQL; MariaDB, whose `LOCK IN SHARE MODE` takes NOWAIT). */
+  noWait: boolean;
   /** Throws when the service is closing: the check stops between two ranges. */
   stopIfClosing(): void;
   /** Between two batches, after `busyMs` of work. */
@@ -61,6 +63,33 @@ const rangeDiff = async ({ client, drift }: CheckDeps, session: IndexSession, na
   return found;
 };
 
+/** A lock a writer holds: PostgreSQL's lock_not_available, MariaDB's NOWAIT (a lock wait timeout), MySQL's ER_LOCK_NOWAIT. */
+const lockBusy = (error: unknown) => {
+  const { code, errno } = error as { code?: string; errno?: number };
+  return code === '55P03' || errno === 1205 || errno === 3572;
+};
+
+/**
+ * Indexes these users again, their rows read FOR SHARE: all in one transaction when no writer holds
+ * any of them (NOWAIT), else one user a transaction, so the repair never holds a user's lock while it
+ * waits for another's (a writer of the first would wait as long). SQLite has one writer: no lock.
+ */
+const repair = async (deps: CheckDeps, session: IndexSession, users: number[], nameField: string) => {
+  if (deps.client === 'sqlite') {
+    await session.transaction((trx) => rewriteUsers(deps, trx, users, nameField, 'none'));
+    return;
+  }
+  if (deps.noWait && users.length > 1) {
+    try {
+      await session.transaction((trx) => rewriteUsers(deps, trx, users, nameField, 'share-nowait'));
+      return;
+    } catch (error) {
+      if (!lockBusy(error)) throw error;
+    }
+  }
+  for (const user of users) await session.transaction((trx) => rewriteUsers(deps, trx, [user], nameField, 'share'));
+};
+
 /**
  * Walks the users table in ranges of ids, compares each range with the index in SQL, and rewrites
  * only the users that differ, through the path a user write's refresh takes (their rows read FOR
@@ -79,7 +108,7 @@ export const checkIndex = async (deps: CheckDeps, session: IndexSession, nameFie
     for (let i = 0; i < differing.length; i += REPAIR_BATCH) {
       const batch = differing.slice(i, i + REPAIR_BATCH);
       busy = performance.now();
-      await session.transaction((trx) => rewriteUsers(deps, trx, batch, nameField, deps.client !== 'sqlite'));
+      await repair(deps, session, batch, nameField);
       found.push(...batch);
       await deps.pause(performance.now() - busy);
     }

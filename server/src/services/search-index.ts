@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { SearchMode, Settings } from '../../../contract';
 import { USER_UID } from '../constants';
 import { searchDrift } from '../repositories/search-drift';
+import { isMariaDb } from '../repositories/mysql-rename';
 import { searchLock, type IndexSession } from '../repositories/search-lock';
 import type { Client } from '../repositories/search-schema';
 import { searchSource } from '../repositories/search-source';
@@ -80,6 +81,8 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** Whether the live table has this format's columns: a refresh writes it only then (a rebuild is due otherwise). */
   let liveCurrent = false;
   let closing = false;
+  /** MySQL only: whether it is MariaDB (asked once). */
+  let mariaDb: boolean | undefined;
   /** This instance's rebuilds and checks, one after another. */
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -139,7 +142,8 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
     const started = Date.now();
     const number = ((await readSignature())?.checks ?? 0) + 1;
     await writeSignature({ checks: number });
-    const result = await checkIndex(deps(), session, nameField);
+    mariaDb ??= client() === 'mysql' && (await isMariaDb(session));
+    const result = await checkIndex({ ...deps(), noWait: client() === 'postgres' || mariaDb }, session, nameField);
     await writeSignature({ checked: number, checkedAt: started });
     if (result.found.length > 0) {
       strapi.log.info(`[imbachat] Search index: ${result.found.length} user(s) differed from the users table and were indexed again`);
@@ -221,7 +225,7 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
     for (let attempt = 1; ; attempt += 1) {
       try {
         const nameField = await currentNameField();
-        await strapi.db.connection.transaction((trx) => rewriteUsers({ source, table }, trx, ids, nameField, client() !== 'sqlite'));
+        await strapi.db.connection.transaction((trx) => rewriteUsers({ source, table }, trx, ids, nameField, client() === 'sqlite' ? 'none' : 'share'));
         return;
       } catch (error) {
         if (attempt < 3 && lockConflict(error)) {

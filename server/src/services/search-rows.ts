@@ -26,21 +26,26 @@ export const indexRows = (users: SourceUser[], nameField: string): SearchRow[] =
   });
 
 /**
- * Re-reads these users and rewrites their rows: the one way a change reaches the live index (a
- * user write's refresh, the drift check's repair). `share`: the users' rows are read FOR SHARE, so a
- * writer's own refresh is never overwritten with the values from before its write.
+ * How a rewrite reads the users: as they are (a writer's own refresh, SQLite), or FOR SHARE (the
+ * drift check's repair), so that a writer's own refresh is never overwritten with the values from
+ * before its write; `share-nowait` fails at once when a writer holds one of them.
  */
+export type UserLock = 'none' | 'share' | 'share-nowait';
+
+/** Re-reads these users and rewrites their rows: the one way a change reaches the live index. */
 export const rewriteUsers = async (
   { source, table }: { source: SearchSource; table: SearchTable },
   db: Knex,
   userIds: number[],
   nameField: string,
-  share: boolean
+  lock: UserLock
 ) => {
   for (let i = 0; i < userIds.length; i += READ_PAGE) {
     const page = userIds.slice(i, i + READ_PAGE);
     const query = source.read(db, nameField).whereIn(source.idColumn(), page);
-    const users = (await (share ? query.forShare() : query)) as SourceUser[];
+    if (lock !== 'none') query.forShare();
+    if (lock === 'share-nowait') query.noWait();
+    const users = (await query) as SourceUser[];
     await table.replace(db, page, indexRows(users, nameField));
   }
 };
