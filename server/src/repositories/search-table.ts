@@ -200,7 +200,7 @@ export const searchTable = (strapi: Core.Strapi) => {
      * scan, whatever the table's size.
      */
     async userIdsWithKey(field: SearchField, folded: string): Promise<number[]> {
-      const rows = await ids(knex(), `SELECT id FROM ${SEARCH_TABLE} WHERE folded = ? AND id % ${FIELDS_PER_USER} = ? ORDER BY folded, id`, [folded, field]);
+      const rows = await ids(knex(), `SELECT id FROM ${SEARCH_TABLE} WHERE folded = ? AND id % ${FIELDS_PER_USER} = ? ORDER BY folded, id LIMIT 50`, [folded, field]);
       return rows.map(userOf);
     },
 
