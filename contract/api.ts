@@ -75,6 +75,10 @@ export interface SettingsResponse {
     roles: SiteRole[];
     /** users-permissions' "Enable email confirmation": off, no user's address has been verified. */
     emailConfirmation: boolean;
+    /** Whether the chat server can reach the endpoints' address. */
+    publicUrl: PublicUrlCheck;
+    /** Strapi's email provider in use (e.g. `sendmail`, `nodemailer`), or null without the email plugin. */
+    emailProvider: string | null;
   };
 }
 
@@ -97,6 +101,13 @@ export interface ChatUser {
   [extra: string]: unknown;
 }
 
+/** POST /imbachat/settings/test: `user_ids`, and optionally the form's `apiLogin`/`apiPassword` (stored nothing). */
+export interface ApiTestRequest {
+  user_ids: string;
+  apiLogin?: string;
+  apiPassword?: string;
+}
+
 /** POST /imbachat/settings/test. */
 export interface ApiTestResult {
   ok: boolean;
@@ -104,4 +115,100 @@ export interface ApiTestResult {
   url: string;
   durationMs: number;
   body: unknown;
+  /** Whose credentials were sent: the saved ones, or the form's unsaved ones (then the run is not recorded as the checklist's "Test API passed"). */
+  credentials?: 'saved' | 'form';
+}
+
+/**
+ * Whether ImbaChat's chat server can reach the site's public address (the URLs pasted into the
+ * cabinet). `reachable` is false for plain http, a loopback, private or link-local host, or when
+ * `server.url` is not an absolute URL (the address is then guessed from the admin's browser).
+ */
+export type PublicUrlProblem = 'not-set' | 'http' | 'loopback' | 'private' | 'link-local';
+export interface PublicUrlCheck {
+  /** The base the endpoints are built from, e.g. `https://example.com`. */
+  url: string;
+  reachable: boolean;
+  /** Every reason it is not reachable, most important first; empty when reachable. */
+  problems: PublicUrlProblem[];
+}
+
+/** The chat-server routes whose calls the status records. */
+export type ChatServerRoute = 'version' | 'usersInfo' | 'search' | 'authUsers' | 'notifications';
+
+/** Why a chat-server call failed, as the admin's status shows it. */
+export type ChatServerFailureReason =
+  | 'wrong-credentials'
+  | 'no-credentials'
+  | 'locked-out'
+  | 'not-configured'
+  | 'unreadable-secret'
+  | 'login-refused'
+  | 'login-locked-out'
+  | 'bad-request'
+  | 'outbox-full'
+  | 'server-error';
+
+/** One call as recorded: when (ISO 8601), the HTTP status answered, and the client address (Koa's `ctx.ip`). */
+export interface ChatServerCall {
+  at: string;
+  status: number;
+  ip: string;
+}
+
+export interface ChatServerFailure extends ChatServerCall {
+  reason: ChatServerFailureReason;
+}
+
+export interface ChatServerRouteStatus {
+  route: ChatServerRoute;
+  /** The newest call of any outcome, or null when none was ever recorded. */
+  lastCall: ChatServerCall | null;
+  /** The newest call that answered 2xx. */
+  lastSuccess: ChatServerCall | null;
+  /** The newest call that failed, and why. */
+  lastFailure: ChatServerFailure | null;
+}
+
+/** A current lockout, from the throttle's shared table. */
+export interface Lockout {
+  /** Opaque id for DELETE /imbachat/status/lockouts/:key. */
+  key: string;
+  /** `basicAuth`: a client address (an IPv4 address or an IPv6 /64) sending wrong API credentials; `authUsers`: a site account whose password check failed too often. */
+  kind: 'basicAuth' | 'authUsers';
+  /** What an admin reads: the address, or the account as `username (#id)`/the login tried. */
+  subject: string;
+  failures: number;
+  /** When it ends (ISO 8601). */
+  until: string;
+}
+
+/** GET /imbachat/status (read permission). */
+export interface StatusResponse {
+  data: {
+    routes: ChatServerRouteStatus[];
+    lockouts: Lockout[];
+    /** The newest Test API run on any instance (ISO time and whether it passed), or null. */
+    lastTest: { at: string; ok: boolean; status: number } | null;
+    publicUrl: PublicUrlCheck;
+    /** The server's clock when answering (ISO), to show relative times. */
+    now: string;
+  };
+}
+
+/** A site user as Test API's picker lists it (GET /imbachat/users?q=, read permission). */
+export interface PickerUser {
+  id: number;
+  username: string;
+  /** The name as the chat shows it. */
+  name: string;
+}
+
+/** POST /imbachat/settings/test-email (update permission): sent to the signed-in admin's own address. */
+export interface TestEmailResult {
+  ok: boolean;
+  to: string;
+  provider: string;
+  /** Why it failed, in words (the provider's message, no secret). */
+  error?: string;
 }
