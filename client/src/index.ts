@@ -2,13 +2,13 @@
  * strapi-plugin-imbachat/client: the ImbaChat widget for a headless front end in three lines.
  * No dependencies and nothing of Node, Strapi or React: runs in any current browser.
  */
-import { fetchChatToken, fetchWidget, isGuestsOff } from './api';
+import { fetchChatToken, fetchWidget, isGuestsOff, type StrapiAddress } from './api';
 import { mergeLoadOptions, userLoadOptions, type LoadOptions } from './options';
 import { DEFAULT_TIMEOUT_MS, openDialog, pageLanguage, startWidget } from './widget';
 
 export { ImbaChatError, type ImbaChatErrorCode } from './errors';
 export { scriptUrlAllowed } from './script-url';
-export { fetchChatToken, fetchWidget, openDialog, type LoadOptions };
+export { fetchChatToken, fetchWidget, openDialog, type LoadOptions, type StrapiAddress };
 
 import type { ChatToken, GuestsOff, WidgetInfo, WidgetOptions } from '../../contract';
 
@@ -24,8 +24,7 @@ export interface NotLoaded {
 export const isNotLoaded = (result: unknown): result is NotLoaded =>
   typeof result === 'object' && result !== null && (result as NotLoaded).loaded === false;
 
-export interface LoadImbaChatOptions {
-  strapiUrl: string;
+export interface LoadImbaChatOptions extends StrapiAddress {
   /** The logged-in user's users-permissions JWT; without it the widget loads for a visitor. */
   jwt?: string | null;
   /** `ImbaChat.load` options; they win over the site's (Settings → ImbaChat). `language: 'auto'`: the page's. */
@@ -39,12 +38,12 @@ export interface LoadImbaChatOptions {
  * with what `load` answers, or, for a visitor while the site's guest mode is off, with
  * `{loaded: false, reason: 'guests-off'}` and no script added.
  */
-export const loadImbaChat = async ({ strapiUrl, jwt, options, timeoutMs = DEFAULT_TIMEOUT_MS }: LoadImbaChatOptions): Promise<NotLoaded | unknown> => {
+export const loadImbaChat = async ({ strapiUrl, apiPrefix, jwt, options, timeoutMs = DEFAULT_TIMEOUT_MS }: LoadImbaChatOptions): Promise<NotLoaded | unknown> => {
   if (!jwt) {
-    const widget = await fetchWidget({ strapiUrl });
+    const widget = await fetchWidget({ strapiUrl, apiPrefix });
     if (isGuestsOff(widget)) return { loaded: false, reason: 'guests-off' } satisfies NotLoaded;
     return startWidget(widget, mergeLoadOptions(widget.options, options, pageLanguage), timeoutMs);
   }
-  const grant = await fetchChatToken({ strapiUrl, jwt });
+  const grant = await fetchChatToken({ strapiUrl, apiPrefix, jwt });
   return startWidget(grant, userLoadOptions(grant, options, pageLanguage), timeoutMs);
 };

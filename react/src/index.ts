@@ -15,7 +15,8 @@ export type { ChatState, ChatStatus } from './session';
 
 // Module state, not context: the widget is one per page, whichever component loaded it.
 const session = createChatSession({
-  loadForVisitor: async ({ strapiUrl, options, timeoutMs }) => !isNotLoaded(await loadImbaChat({ strapiUrl, options, timeoutMs })),
+  loadForVisitor: async ({ strapiUrl, apiPrefix, options, timeoutMs }) =>
+    !isNotLoaded(await loadImbaChat({ strapiUrl, apiPrefix, options, timeoutMs })),
   fetchChatToken,
   loadForUser: (grant, { options, timeoutMs }) => startWidget(grant, userLoadOptions(grant, options, pageLanguage), timeoutMs),
   openDialog,
@@ -24,6 +25,8 @@ const session = createChatSession({
 export interface ImbaChatProps {
   /** The Strapi site, e.g. `https://cms.example.com`. */
   strapiUrl: string;
+  /** Strapi's `api.rest.prefix` (config/api), e.g. `/v2`; `/api` when left out. */
+  apiPrefix?: string | null;
   /** The logged-in user's users-permissions JWT; none for a visitor. */
   jwt?: string | null;
   /**
@@ -42,12 +45,12 @@ export interface ImbaChatProps {
  * cannot be unloaded, so a `jwt` going away leaves it as it is (`logged-out`) and a `jwt` of another
  * user loads nothing (`reload-needed`): reload the page on log-out.
  */
-export function ImbaChat({ strapiUrl, jwt, options, timeoutMs, children }: ImbaChatProps): ReactElement {
+export function ImbaChat({ strapiUrl, apiPrefix, jwt, options, timeoutMs, children }: ImbaChatProps): ReactElement {
   useEffect(() => {
-    session.start({ strapiUrl, jwt, options, timeoutMs });
+    session.start({ strapiUrl, apiPrefix, jwt, options, timeoutMs });
     // The widget takes its options when it loads: they alone do not load it again.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [strapiUrl, jwt]);
+  }, [strapiUrl, apiPrefix, jwt]);
   return createElement(Fragment, null, children);
 }
 

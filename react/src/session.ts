@@ -16,7 +16,7 @@ import type { LoadOptions } from '../../client/src/options';
  *   unloaded, so it keeps that user's session until the page reloads;
  * - `reload-needed`: a JWT of another user (`reloadForUserId`) came while the widget is `userId`'s:
  *   nothing is loaded over it; a page load starts that user's chat;
- * - `error`: the last load failed (`error`); the next mount or change of `strapiUrl`/`jwt` tries again.
+ * - `error`: the last load failed (`error`); the next mount or change of `strapiUrl`, `apiPrefix` or `jwt` tries again.
  */
 export type ChatStatus = 'idle' | 'loading' | 'ready' | 'guests-off' | 'logged-out' | 'reload-needed' | 'error';
 
@@ -32,6 +32,8 @@ export interface ChatState {
 
 export interface ChatRequest {
   strapiUrl: string;
+  /** Strapi's `api.rest.prefix`; `/api` when left out. */
+  apiPrefix?: string | null;
   jwt?: string | null;
   options?: LoadOptions;
   timeoutMs?: number;
@@ -41,7 +43,7 @@ export interface ChatRequest {
 export interface ChatLoader {
   /** Loads the guest widget; false when the site's guest mode is off (nothing added). */
   loadForVisitor(request: ChatRequest): Promise<boolean>;
-  fetchChatToken(request: { strapiUrl: string; jwt: string }): Promise<ChatToken>;
+  fetchChatToken(request: { strapiUrl: string; apiPrefix?: string | null; jwt: string }): Promise<ChatToken>;
   loadForUser(grant: ChatToken, request: ChatRequest): Promise<unknown>;
   openDialog(userId: number | string, options: { timeoutMs?: number }): Promise<unknown>;
 }
@@ -56,7 +58,7 @@ export const createChatSession = (loader: ChatLoader) => {
     listeners.forEach((listener) => listener());
   };
 
-  /** Who was last asked for (Strapi URL and JWT): asking again, as a re-render or remount does, changes nothing. */
+  /** Who was last asked for (Strapi URL, API prefix and JWT): asking again, as a re-render or remount does, changes nothing. */
   let requested: string | undefined;
   /** Who the widget in the page is loaded for: a user id, a visitor, or nobody yet. */
   let loadedFor: number | 'visitor' | undefined;
@@ -77,7 +79,7 @@ export const createChatSession = (loader: ChatLoader) => {
         return set({ status: loaded ? 'ready' : 'guests-off', userId: null });
       }
       set({ status: 'loading', error: null, reloadForUserId: null });
-      const grant = await loader.fetchChatToken({ strapiUrl: request.strapiUrl, jwt });
+      const grant = await loader.fetchChatToken({ strapiUrl: request.strapiUrl, apiPrefix: request.apiPrefix, jwt });
       // The widget cannot be unloaded: another user's load() over it would mix the two users' chats.
       if (typeof loadedFor === 'number' && grant.user_id !== loadedFor) {
         return set({ status: 'reload-needed', reloadForUserId: grant.user_id });
@@ -95,9 +97,9 @@ export const createChatSession = (loader: ChatLoader) => {
   };
 
   return {
-    /** Loads the widget for this Strapi URL and JWT (none: a visitor), unless it was asked for already. */
+    /** Loads the widget for this Strapi URL, API prefix and JWT (none: a visitor), unless it was asked for already. */
     start(request: ChatRequest) {
-      const identity = `${request.strapiUrl}\n${request.jwt ?? ''}`;
+      const identity = `${request.strapiUrl}\n${request.apiPrefix ?? ''}\n${request.jwt ?? ''}`;
       if (identity === requested) return;
       requested = identity;
       queue = queue.then(() => run(identity, request));

@@ -160,3 +160,46 @@ describe('the React chat session (one ImbaChat.load per page and user)', () => {
     expect(dialogs).toEqual([7, '8']);
   });
 });
+
+describe("the React chat session with apiPrefix (Strapi's api.rest.prefix)", () => {
+  it('passes the prefix to the token request and to the visitor load', async () => {
+    const asked: unknown[] = [];
+    const session = createChatSession({
+      loadForVisitor: async (request) => {
+        asked.push(['visitor', request.apiPrefix]);
+        return true;
+      },
+      fetchChatToken: async ({ apiPrefix, jwt }) => {
+        asked.push(['token', apiPrefix]);
+        return { token: `chat-${jwt}`, user_id: 5, expires_at: 1, widget_id: 'w1', script_url: 'https://x', options: {} };
+      },
+      loadForUser: async () => undefined,
+      openDialog: async () => undefined,
+    });
+    session.start({ strapiUrl: STRAPI, apiPrefix: '/v2' });
+    await settle();
+    session.start({ strapiUrl: STRAPI, apiPrefix: '/v2', jwt: 'jwt-5' });
+    await settle();
+    expect(asked).toEqual([['visitor', '/v2'], ['token', '/v2']]);
+  });
+
+  it('uses the prefix given last when it changes before the first load runs (a prop corrected)', async () => {
+    const prefixes: unknown[] = [];
+    const session = createChatSession({
+      loadForVisitor: async () => true,
+      fetchChatToken: async ({ apiPrefix }) => {
+        prefixes.push(apiPrefix);
+        if (apiPrefix !== '/v2') throw Object.assign(new Error('Not Found'), { status: 404 });
+        return { token: 't', user_id: 5, expires_at: 1, widget_id: 'w1', script_url: 'https://x', options: {} };
+      },
+      loadForUser: async () => undefined,
+      openDialog: async () => undefined,
+    });
+    session.start({ strapiUrl: STRAPI, jwt: 'jwt-5' });
+    session.start({ strapiUrl: STRAPI, apiPrefix: '/v2', jwt: 'jwt-5' });
+    session.start({ strapiUrl: STRAPI, apiPrefix: '/v2', jwt: 'jwt-5' });
+    await settle();
+    expect(prefixes).toEqual(['/v2']);
+    expect(session.getSnapshot()).toEqual({ status: 'ready', error: null, userId: 5, reloadForUserId: null });
+  });
+});
