@@ -53,6 +53,9 @@ const { createStrapi } = require('@strapi/strapi');
   await settings.update({ widgetId: 'pack-widget', widgetOptions: { theme: 'dark', language: 'auto' } });
   const origin = 'http://127.0.0.1:' + strapi.server.httpServer.address().port;
   const guestsOn = await client.fetchWidget({ strapiUrl: origin });
+  // Strapi's api.rest.prefix as the caller gives it: this site's own '/api', with a trailing slash; and a refusal.
+  const prefixed = await client.fetchWidget({ strapiUrl: origin, apiPrefix: '/api/' });
+  const badPrefix = await client.fetchWidget({ strapiUrl: origin, apiPrefix: '//evil.test' }).catch((error) => ({ name: error.name, code: error.code, status: error.status }));
   await settings.update({ guests: false });
   const guestsOffAnswer = await fetch(base + '/widget');
   const guestsOff = { status: guestsOffAnswer.status, body: await guestsOffAnswer.json(), client: await client.fetchWidget({ strapiUrl: origin }) };
@@ -69,6 +72,8 @@ const { createStrapi } = require('@strapi/strapi');
     users: { status: users.status },
     client: Object.keys(client).sort(),
     guestsOn,
+    prefixed,
+    badPrefix,
     guestsOff,
     react: Object.keys(react).sort(),
     ssr: { html: ssr, status: chat.status, window: typeof window },
@@ -131,6 +136,10 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imbachat-pack-'));
   console.log(`pack check: strapi-plugin-imbachat/client imports from the tarball: ${exported.join(', ')}`);
   const expectedOn = { widget_id: 'pack-widget', script_url: 'https://api.imbachat.com/imbachat/v1/pack-widget/widget', options: { theme: 'dark', language: 'auto' } };
   if (JSON.stringify(result.guestsOn) !== JSON.stringify(expectedOn)) fail(`fetchWidget with guests on answered ${JSON.stringify(result.guestsOn)}`);
+  if (JSON.stringify(result.prefixed) !== JSON.stringify(expectedOn)) fail(`fetchWidget with apiPrefix '/api/' answered ${JSON.stringify(result.prefixed)}`);
+  const badPrefixExpected = { name: 'ImbaChatError', code: 'bad-api-prefix', status: 0 };
+  if (JSON.stringify(result.badPrefix) !== JSON.stringify(badPrefixExpected)) fail(`fetchWidget with apiPrefix '//evil.test' gave ${JSON.stringify(result.badPrefix)}`);
+  console.log("pack check: the packed client asks under the apiPrefix it is given and refuses one that is not a path");
   const offOk = result.guestsOff.status === 200 && JSON.stringify(result.guestsOff.body) === '{"guests":false}' && result.guestsOff.client?.guests === false;
   if (!offOk) fail(`GET /api/imbachat/widget with guests off answered ${JSON.stringify(result.guestsOff)}`);
   console.log('pack check: the installed plugin answers the widget with its load options, and {guests:false} (200) with guest mode off, read by the packed client');
@@ -145,13 +154,14 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imbachat-pack-'));
     path.join(app, 'uses-client.ts'),
     "import { fetchChatToken, ImbaChatError, type ChatToken } from 'strapi-plugin-imbachat/client';\n" +
       "export const expiresAt = (token: ChatToken): number => token.expires_at;\n" +
-      "export const load = () => fetchChatToken({ strapiUrl: 'https://cms.test', jwt: 'x' }).catch((e: ImbaChatError) => e.status);\n"
+      "export const load = () => fetchChatToken({ strapiUrl: 'https://cms.test', jwt: 'x' }).catch((e: ImbaChatError) => e.status);\n" +
+      "export const loadV2 = () => fetchChatToken({ strapiUrl: 'https://cms.test', apiPrefix: '/v2', jwt: 'x' }).catch((e: ImbaChatError) => e.code);\n"
   );
   // React's types come with Strapi's admin packages (a direct @types/react here moves packages the admin build needs).
   fs.writeFileSync(
     path.join(app, 'uses-react.ts'),
     "import { ImbaChat, useImbaChat, type ChatStatus, type ImbaChatProps } from 'strapi-plugin-imbachat/react';\n" +
-      "const props: ImbaChatProps = { strapiUrl: 'https://cms.test', jwt: null, options: { language: 'auto' } };\n" +
+      "const props: ImbaChatProps = { strapiUrl: 'https://cms.test', apiPrefix: '/v2', jwt: null, options: { language: 'auto' } };\n" +
       "export const element = ImbaChat(props);\n" +
       "export const useStatus = (): ChatStatus => useImbaChat().status;\n" +
       "export const write = (): Promise<unknown> => useImbaChat().openDialog(2);\n"
