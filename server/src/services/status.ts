@@ -80,7 +80,9 @@ const statusService = ({ strapi }: { strapi: Core.Strapi }) => {
       } catch (error) {
         for (const row of rows) keep(row);
         // One line per outage: the calls themselves were answered.
-        if (!failing) strapi.log.warn(`[imbachat] Could not write the chat server status (tried again every ${STATUS_FLUSH_MS / 1000} s): ${(error as Error).message}`);
+        // The driver's words only: knex puts the statement, client addresses included, before them.
+        const reason = String((error as Error).message).split(' - ').pop();
+        if (!failing) strapi.log.warn(`[imbachat] Could not write the chat server status (tried again every ${STATUS_FLUSH_MS / 1000} s): ${reason}`);
         failing = true;
       }
     })().finally(() => {
