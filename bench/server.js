@@ -251,7 +251,23 @@ const setup = async (strapi) => {
       for (let i = 0; i < 5; i += 1) times.push(await stretch());
       return { us: times.sort((a, b) => a - b)[2] };
     },
-    resetQueries: () => {
+    // The status's record alone, in-process: µs a call, the median of five stretches of `calls` calls.
+    statusCost: ({ calls }) => {
+      const status = strapi.plugin('imbachat').service('status');
+      const record = recordStatus ?? status.record;
+      const stretch = () => {
+        const started = process.hrtime.bigint();
+        for (let i = 0; i < calls; i += 1) record('usersInfo', 200, '203.0.113.7');
+        return Number(process.hrtime.bigint() - started) / calls / 1000;
+      };
+      stretch();
+      const times = [];
+      for (let i = 0; i < 5; i += 1) times.push(stretch());
+      return { us: times.sort((a, b) => a - b)[2] };
+    },
+    // The status's batched write (every 5 s) is no request's own statement: written first, so none lands in the count.
+    resetQueries: async () => {
+      await strapi.plugin('imbachat').service('status').flush();
       queries = 0;
       return {};
     },
