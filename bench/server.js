@@ -215,8 +215,9 @@ const setup = async (strapi) => {
   let queries = 0;
   let profiler;
   let recordStatus;
-  strapi.db.connection.on('query', () => {
-    queries += 1;
+  // The status's batched write (every 5 s, whatever the traffic) is no request's own statement.
+  strapi.db.connection.on('query', (query) => {
+    if (!String(query.sql).includes('imbachat_status')) queries += 1;
   });
   await strapi.listen();
   const { port } = strapi.server.httpServer.address();
@@ -265,9 +266,7 @@ const setup = async (strapi) => {
       for (let i = 0; i < 5; i += 1) times.push(stretch());
       return { us: times.sort((a, b) => a - b)[2] };
     },
-    // The status's batched write (every 5 s) is no request's own statement: written first, so none lands in the count.
-    resetQueries: async () => {
-      await strapi.plugin('imbachat').service('status').flush();
+    resetQueries: () => {
       queries = 0;
       return {};
     },

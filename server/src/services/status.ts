@@ -64,32 +64,37 @@ const statusService = ({ strapi }: { strapi: Core.Strapi }) => {
     timer.unref();
   };
 
-  /** Writes what waits; on failure keeps it (behind anything newer noted meanwhile) for the next try. */
-  const flush = (): Promise<void> => {
-    flushing ??= (async () => {
-      clearTimeout(timer);
-      timer = undefined;
-      const rows = [...pending.values()];
-      pending.clear();
-      if (rows.length === 0) return;
-      try {
-        await table.upsert(rows);
-        if (failing) strapi.log.info('[imbachat] The chat server status is written again');
-        failing = false;
-        if (Date.now() - clockCheckedAt > CLOCK_CHECK_MS) await measureClock().catch(() => undefined);
-      } catch (error) {
-        for (const row of rows) keep(row);
-        // One line per outage: the calls themselves were answered.
-        // The driver's words only: knex puts the statement, client addresses included, before them.
-        const reason = String((error as Error).message).split(' - ').pop();
-        if (!failing) strapi.log.warn(`[imbachat] Could not write the chat server status (tried again every ${STATUS_FLUSH_MS / 1000} s): ${reason}`);
-        failing = true;
-      }
-    })().finally(() => {
+  /** Writes what waits in one statement; on failure keeps it (behind anything newer noted meanwhile) for the next try. */
+  const write = async () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const rows = [...pending.values()];
+    pending.clear();
+    if (rows.length === 0) return;
+    try {
+      await table.upsert(rows);
+      if (failing) strapi.log.info('[imbachat] The chat server status is written again');
+      failing = false;
+      if (Date.now() - clockCheckedAt > CLOCK_CHECK_MS) await measureClock().catch(() => undefined);
+    } catch (error) {
+      for (const row of rows) keep(row);
+      // One line per outage: the calls themselves were answered. The driver's words only: knex puts
+      // the statement, client addresses included, before them.
+      const reason = String((error as Error).message).split(' - ').pop();
+      if (!failing) strapi.log.warn(`[imbachat] Could not write the chat server status (tried again every ${STATUS_FLUSH_MS / 1000} s): ${reason}`);
+      failing = true;
+    }
+  };
+
+  /** Writes everything noted so far (one write at a time; a call noted during a write goes in the next). */
+  const flush = async (): Promise<void> => {
+    while (flushing) await flushing;
+    if (pending.size === 0) return;
+    flushing = write().finally(() => {
       flushing = undefined;
       schedule();
     });
-    return flushing;
+    await flushing;
   };
 
   const routeStatus = (route: ChatServerRoute, rows: Map<string, StatusRow>): ChatServerRouteStatus => {
@@ -135,7 +140,6 @@ const statusService = ({ strapi }: { strapi: Core.Strapi }) => {
       stopped = true;
       clearTimeout(timer);
       timer = undefined;
-      await flushing;
       await flush();
     },
 
