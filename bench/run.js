@@ -62,6 +62,80 @@ const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits
     run.cpuPerRequest = ((await site.call('cpu')).us - cpuBefore) / run.total;
     return run;
   };
+  const queryCount = async (count) => {
+    await site.call('resetQueries');
+    const res = await fetch(`${site.baseUrl}/api/imbachat/v1/users/${ids(count).join(',')}`, { headers: auth });
+    if (!res.ok) throw new Error(`users-by-id answered ${res.status}`);
+    return (await site.call('queries')).queries;
+  };
+  // Chat identity (#12): each setting against itself off, in paired runs. Each round runs the route
+  // with the setting off and on back to back (which goes first alternates by round), and the ratio
+  // is the median of the rounds' on/off ratios: drift over the run (a busy minute, a warmer JIT)
+  // falls on both halves of a pair, where comparing with the first part's rounds minutes earlier
+  // did not.
+  const PAIRED_ROUNDS = Math.max(ROUNDS, 5);
+  const IDENTITY_OFF = { chatRoles: false, trackLastSeen: false, badgeField: '', lastLoginField: '' };
+  /** A route run with something off and on back to back in each round (`setMode` switches it), which goes first alternating. */
+  const pairedBy = async (name, setMode) => {
+    const runs = { off: [], on: [] };
+    const ratios = [];
+    const cpuRatios = [];
+    // The switched code path is cold at first, where the route with it off ran in every round before: warm both.
+    for (const mode of ['on', 'off']) {
+      await setMode(mode);
+      await load(...routes[name], 2);
+    }
+    for (let round = 1; round <= PAIRED_ROUNDS; round += 1) {
+      const order = round % 2 ? ['off', 'on'] : ['on', 'off'];
+      const pair = {};
+      for (const mode of order) {
+        await setMode(mode);
+        pair[mode] = await measured(name);
+        runs[mode].push(pair[mode]);
+      }
+      ratios.push(pair.on.rps / pair.off.rps);
+      cpuRatios.push(pair.off.cpuPerRequest / pair.on.cpuPerRequest);
+    }
+    return { off: summarize(runs.off), on: summarize(runs.on), ratio: median(ratios), cpuRatio: median(cpuRatios), ratios, inProcess: {} };
+  };
+  const paired = async (name, on) => {
+    const setMode = (mode) => site.call('settings', { values: mode === 'on' ? { ...IDENTITY_OFF, ...on } : IDENTITY_OFF });
+    const result = await pairedBy(name, setMode);
+    // The same two settings in-process: what the users service itself costs, without HTTP and the bytes sent.
+    if (name === 'users-by-id (100 ids)') {
+      for (const mode of ['off', 'on']) {
+        await setMode(mode);
+        result.inProcess[mode] = (await site.call('usersCost', { count: 100, calls: 2000 })).us;
+      }
+    }
+    await site.call('settings', { values: IDENTITY_OFF });
+    return result;
+  };
+  const rounds = (pair) => pair.ratios.map((ratio) => fmt(ratio, 2)).join(', ');
+  const pairLine = (label, pair) =>
+    `${label}: on/off ${fmt(pair.ratio, 2)} (rounds ${rounds(pair)}; ${fmt(pair.off.rps)} → ${fmt(pair.on.rps)} req/s), site CPU per request off/on ${fmt(pair.cpuRatio, 2)} (${fmt(pair.off.cpuPerRequest)} → ${fmt(pair.on.cpuPerRequest)} µs)`;
+
+  // The chat server's status (#20): users by id with the recording off and on, in paired rounds.
+  // On, each call is noted in memory and written at most every 5 s (one statement for all routes).
+  // BENCH_STATUS_AA=1: the recording on in both halves, to see the spread of the pairing itself.
+  const statusPair = await pairedBy('users-by-id (100 ids)', (mode) =>
+    site.call('statusRecording', { on: mode === 'on' || Boolean(process.env.BENCH_STATUS_AA) })
+  );
+  await site.call('statusRecording', { on: true });
+  await queryCount(1);
+  const statusQueries = { 1: await queryCount(1), 1000: await queryCount(1000) };
+  // What noting one call costs, in-process: the paired HTTP rounds cannot resolve a few microseconds.
+  const statusCost = (await site.call('statusCost', { calls: 200_000 })).us;
+  const statusLines = [
+    `${pairLine('users-by-id (100 ids), the chat server\'s status recorded', statusPair)}; noting one call in-process ${fmt(statusCost, 2)} µs`,
+    `SQL queries per users-by-id with the status recorded (1 id, 1000 ids): ${statusQueries[1]}, ${statusQueries[1000]}`,
+  ];
+  for (const line of statusLines) console.log(`bench: ${line}`);
+  if (process.env.BENCH_ONLY === 'status') {
+    await site.call('stop');
+    process.exit(0);
+  }
+
   const runs = Object.fromEntries(Object.keys(routes).map((name) => [name, []]));
   for (let round = 1; round <= ROUNDS; round += 1) {
     for (const name of Object.keys(routes)) runs[name].push(await measured(name));
@@ -86,54 +160,10 @@ const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits
     });
   }
 
-  const queryCount = async (count) => {
-    await site.call('resetQueries');
-    const res = await fetch(`${site.baseUrl}/api/imbachat/v1/users/${ids(count).join(',')}`, { headers: auth });
-    if (!res.ok) throw new Error(`users-by-id answered ${res.status}`);
-    return (await site.call('queries')).queries;
-  };
   // The first request after a settings read may include it: warm up, then count.
   await queryCount(1);
   const queries = { 1: await queryCount(1), 1000: await queryCount(1000) };
 
-  // Chat identity (#12): each setting against itself off, in paired runs. Each round runs the route
-  // with the setting off and on back to back (which goes first alternates by round), and the ratio
-  // is the median of the rounds' on/off ratios: drift over the run (a busy minute, a warmer JIT)
-  // falls on both halves of a pair, where comparing with the first part's rounds minutes earlier
-  // did not.
-  const PAIRED_ROUNDS = Math.max(ROUNDS, 5);
-  const IDENTITY_OFF = { chatRoles: false, trackLastSeen: false, badgeField: '', lastLoginField: '' };
-  const paired = async (name, on) => {
-    const runs = { off: [], on: [] };
-    const ratios = [];
-    const cpuRatios = [];
-    // The setting's own code path is cold at first, where the route with it off ran in every round before: warm both.
-    for (const values of [{ ...IDENTITY_OFF, ...on }, IDENTITY_OFF]) {
-      await site.call('settings', { values });
-      await load(...routes[name], 2);
-    }
-    for (let round = 1; round <= PAIRED_ROUNDS; round += 1) {
-      const order = round % 2 ? ['off', 'on'] : ['on', 'off'];
-      const pair = {};
-      for (const mode of order) {
-        await site.call('settings', { values: mode === 'on' ? { ...IDENTITY_OFF, ...on } : IDENTITY_OFF });
-        pair[mode] = await measured(name);
-        runs[mode].push(pair[mode]);
-      }
-      ratios.push(pair.on.rps / pair.off.rps);
-      cpuRatios.push(pair.off.cpuPerRequest / pair.on.cpuPerRequest);
-    }
-    // The same two settings in-process: what the users service itself costs, without HTTP and the bytes sent.
-    const inProcess = {};
-    if (name === 'users-by-id (100 ids)') {
-      for (const mode of ['off', 'on']) {
-        await site.call('settings', { values: mode === 'on' ? { ...IDENTITY_OFF, ...on } : IDENTITY_OFF });
-        inProcess[mode] = (await site.call('usersCost', { count: 100, calls: 2000 })).us;
-      }
-    }
-    await site.call('settings', { values: IDENTITY_OFF });
-    return { off: summarize(runs.off), on: summarize(runs.on), ratio: median(ratios), cpuRatio: median(cpuRatios), ratios, inProcess };
-  };
   const roleMap = { authenticated: { permissions: { video_calls: false } }, moderator: { chat_role: 'admin' } };
   const identity = {
     users: await paired('users-by-id (100 ids)', { chatRoles: true, roleMap }),
@@ -150,11 +180,9 @@ const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits
   await site.call('settings', { values: { chatRoles: true, roleMap, trackLastSeen: true, badgeField: 'plan', lastLoginField: 'lastVisit' } });
   await queryCount(1);
   const identityQueries = { 1: await queryCount(1), 1000: await queryCount(1000) };
-  const rounds = (pair) => pair.ratios.map((ratio) => fmt(ratio, 2)).join(', ');
   const serviceCost = ({ inProcess }) =>
     inProcess.on === undefined ? '' : `; the users service in-process ${fmt(inProcess.off)} → ${fmt(inProcess.on)} µs a call`;
-  const identityLine = (label, pair) =>
-    `${label}: on/off ${fmt(pair.ratio, 2)} (rounds ${rounds(pair)}; ${fmt(pair.off.rps)} → ${fmt(pair.on.rps)} req/s), site CPU per request off/on ${fmt(pair.cpuRatio, 2)} (${fmt(pair.off.cpuPerRequest)} → ${fmt(pair.on.cpuPerRequest)} µs)${serviceCost(pair)}`;
+  const identityLine = (label, pair) => `${pairLine(label, pair)}${serviceCost(pair)}`;
   const identityLines = [
     identityLine('users-by-id (100 ids), chatRoles', identity.users),
     identityLine('users-by-id (100 ids), chatRoles + badge + lastlogin + trackLastSeen', identity.everything),
@@ -208,6 +236,13 @@ const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits
       null,
     ],
     ['chat token req/s, trackLastSeen on / off (paired rounds)', fmt(identity.token.ratio, 2), '≥ 0.90', identity.token.ratio >= 0.9],
+    ['users-by-id(100) req/s, status recorded on / off (paired rounds)', fmt(statusPair.ratio, 2), '≥ 0.90', statusPair.ratio >= 0.9],
+    [
+      'SQL queries per users-by-id, status recorded (1 id, 1000 ids)',
+      `${statusQueries[1]}, ${statusQueries[1000]}`,
+      'constant, ≤ 2',
+      statusQueries[1] === statusQueries[1000] && statusQueries[1000] <= 2,
+    ],
     [
       'SQL queries per users-by-id, all of it on (1 id, 1000 ids)',
       `${identityQueries[1]}, ${identityQueries[1000]}`,
@@ -257,6 +292,17 @@ then that with \`trackLastSeen\`, \`badgeField\` and \`lastLoginField\` too; and
 ${identityLines.map((line) => `- ${line}`).join('\n')}
 
 ${table}
+
+## The chat server's status
+
+Each chat-server call is noted for Settings → ImbaChat's status (issue #20): in memory, and written
+to \`imbachat_status\` at most every 5 s per instance, all routes in one statement. Users by id (100
+ids) with the recording off (the benchmark's site replaces the status service's \`record\` with a
+no-op; the plugin has no switch) and on, in ${PAIRED_ROUNDS} paired rounds as above:
+
+${statusLines.map((line) => `- ${line}`).join('\n')}
+
+\`BENCH_ONLY=status node bench/run.js\` runs this part alone (about two minutes).
 
 ## Search at 100,000 and 1,000,000 users
 

@@ -6,6 +6,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(ACTION_DEFINITIONS);
   await getService(strapi, 'throttle').prepare();
   await getService(strapi, 'lastSeen').prepare();
+  await getService(strapi, 'status').prepare();
 
   const settings = getService(strapi, 'settings');
   await settings.checkStoredSecrets();

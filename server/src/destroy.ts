@@ -6,4 +6,6 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService(strapi, 'searchIndex').close();
   // Sends in progress end before the database closes; rows not begun are freed for the other instances.
   await getService(strapi, 'outbox').stop();
+  // The chat server's calls noted since the last write are written while the database is open.
+  await getService(strapi, 'status').stop();
 };

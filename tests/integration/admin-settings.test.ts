@@ -97,6 +97,22 @@ describe('GET /imbachat/settings', () => {
     // users-permissions' roles as Strapi has them; `public` is no logged-in user's role.
     expect(res.body.meta.roles).toContainEqual({ type: 'authenticated', name: 'Authenticated', description: expect.any(String) });
     expect(res.body.meta.roles.map((role: { type: string }) => role.type)).not.toContain('public');
+    // No absolute server.url: the address is the browser's, plain http on a loopback here.
+    expect(res.body.meta.publicUrl).toEqual({ url: origin, reachable: false, problems: ['not-set', 'http', 'loopback'] });
+    // No email provider configured: Strapi's default.
+    expect(res.body.meta.emailProvider).toBe('sendmail');
+  });
+
+  it('says the public URL is reachable once server.url is a public https address', async () => {
+    const previous = app.strapi.config.get('server.url');
+    try {
+      app.strapi.config.set('server.url', 'https://cms.example.com/');
+      const res = await as(readerToken).get();
+      expect(res.body.meta.publicUrl).toEqual({ url: 'https://cms.example.com', reachable: true, problems: [] });
+      expect(res.body.meta.endpoints.usersInfo).toBe('https://cms.example.com/api/imbachat/v1/users');
+    } finally {
+      app.strapi.config.set('server.url', previous);
+    }
   });
 
   it('says whether users-permissions confirms email addresses (the notifications part warns while it does not)', async () => {
@@ -270,6 +286,7 @@ describe('POST /imbachat/settings/test', () => {
       url: expect.stringMatching(new RegExp(`/api/imbachat/v1/users\\?user_ids=${user.id}$`)),
       durationMs: expect.any(Number),
       body: [{ user_id: user.id, name: 'tested' }],
+      credentials: 'saved',
     });
   });
 

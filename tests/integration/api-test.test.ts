@@ -5,6 +5,8 @@ import { configure, createSiteUser, expectNoSecretsIn, startStrapi, type TestApp
 
 const API_LOGIN = 'chat';
 const API_PASSWORD = 'api-test-suite-password-1';
+/** A password typed into the admin's form and never saved. */
+const FORM_PASSWORD = 'typed-not-saved-password-9';
 
 interface Recorder {
   url: string;
@@ -45,7 +47,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   try {
-    expectNoSecretsIn(app, [API_PASSWORD]);
+    expectNoSecretsIn(app, [API_PASSWORD, FORM_PASSWORD]);
   } finally {
     await app?.close();
   }
@@ -93,6 +95,7 @@ describe('POST /imbachat/settings/test when the users-info URL answers a redirec
       url: `${redirector.url}/api/imbachat/v1/users?user_ids=1`,
       durationMs: expect.any(Number),
       body: { error: expect.stringContaining(`redirected to ${target.url}/elsewhere`) },
+      credentials: 'saved',
     });
     expect(res.body.body.error).toMatch(/not followed/);
     // The request went where server.url points, with the credentials, and no further.
@@ -117,6 +120,7 @@ describe('POST /imbachat/settings/test when server.url is plain http on another 
         url: 'http://chat-test.example/api/imbachat/v1/users?user_ids=1',
         durationMs: expect.any(Number),
         body: { error: expect.stringMatching(/https/) },
+        credentials: 'saved',
       });
       expect(res.body.body.error).toMatch(/server\.url/);
       expect(res.body.body.error).not.toMatch(/Request failed|ENOTFOUND|EAI_AGAIN/);
@@ -139,6 +143,63 @@ describe('POST /imbachat/settings/test on this server itself (loopback)', () => 
       url: expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/api/imbachat/v1/users\\?user_ids=${user.id}$`)),
       durationMs: expect.any(Number),
       body: [{ user_id: user.id, name: 'looped' }],
+      credentials: 'saved',
     });
+  });
+});
+
+describe('POST /imbachat/settings/test with the form\'s credentials', () => {
+  const withBody = (body: object) => app.http().post('/imbachat/settings/test').set('Authorization', `Bearer ${token}`).send(body);
+  const lastTest = async () =>
+    (await app.http().get('/imbachat/status').set('Authorization', `Bearer ${token}`)).body.data.lastTest as { at: string; ok: boolean; status: number } | null;
+  const savedSettings = () => app.strapi.plugin('imbachat').service('settings').get() as Promise<{ apiLogin: string; apiPassword: string }>;
+
+  it('tests the typed password instead of the saved one, stores nothing and records no test', async () => {
+    const user = await createSiteUser(app.strapi, { username: 'formfay' });
+    expect((await testApi(`${user.id}`)).body).toMatchObject({ ok: true, status: 200, credentials: 'saved' });
+    const before = await lastTest();
+    expect(before).toEqual({ at: expect.any(String), ok: true, status: 200 });
+
+    const res = await withBody({ user_ids: `${user.id}`, apiPassword: FORM_PASSWORD });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ ok: false, status: 401, credentials: 'form', body: { code: 401, error: 'Authenticate required!' } });
+    expect(res.text).not.toContain(FORM_PASSWORD);
+    expect(await savedSettings()).toMatchObject({ apiLogin: API_LOGIN, apiPassword: API_PASSWORD });
+    expect(await lastTest()).toEqual(before);
+  });
+
+  it('tests a typed login with the saved password', async () => {
+    const res = await withBody({ user_ids: '1', apiLogin: 'someone-else' });
+    expect(res.body).toMatchObject({ ok: false, status: 401, credentials: 'form' });
+  });
+
+  it('counts the form\'s values as the saved ones when they are the same (the login in any case), and records the run', async () => {
+    const user = await createSiteUser(app.strapi, { username: 'formgus' });
+    const res = await withBody({ user_ids: `${user.id}`, apiLogin: API_LOGIN.toUpperCase(), apiPassword: API_PASSWORD });
+    expect(res.body).toMatchObject({ ok: true, status: 200, credentials: 'saved', body: [{ user_id: user.id, name: 'formgus' }] });
+    const recorded = await lastTest();
+    expect(recorded).toMatchObject({ ok: true, status: 200 });
+    expect(Math.abs(Date.parse(recorded!.at) - Date.now())).toBeLessThan(5000);
+  });
+
+  it('takes empty values as "the saved one" (a password field left empty)', async () => {
+    const res = await withBody({ user_ids: '1', apiLogin: '', apiPassword: '' });
+    expect(res.body).toMatchObject({ ok: true, status: 200, credentials: 'saved' });
+  });
+
+  it.each([
+    ['apiPassword', 'a number', 12345],
+    ['apiPassword', 'a list', ['a', 'b']],
+    ['apiPassword', '501 characters', 'x'.repeat(501)],
+    ['apiLogin', 'an object', { login: 'x' }],
+    ['apiLogin', 'a colon', 'has:colon'],
+    ['apiLogin', '201 characters', 'y'.repeat(201)],
+    ['user_ids', 'an object', { ids: 1 }],
+  ])('refuses %s as %s with 400 naming the field, without echoing it', async (field, _, value) => {
+    const res = await withBody({ user_ids: '1', [field]: value });
+    expect(res.status).toBe(400);
+    expect(res.body.error.name).toBe('ValidationError');
+    expect(res.body.error.message).toContain(field);
+    if (typeof value === 'string') expect(res.text).not.toContain(value);
   });
 });

@@ -1,4 +1,4 @@
-import { classifyMailFailure, loggableFailure, retryDelayMs } from '../../server/src/utils/mail-failure';
+import { classifyMailFailure, loggableFailure, providerSecrets, retryDelayMs, shownFailure } from '../../server/src/utils/mail-failure';
 
 const smtpError = (responseCode: number, message = 'refused') => Object.assign(new Error(message), { responseCode });
 
@@ -30,5 +30,27 @@ describe('retryDelayMs', () => {
   it('starts at 30 s, doubles, and never waits more than an hour', () => {
     expect([0, 1, 2, 3].map(retryDelayMs)).toEqual([30_000, 60_000, 120_000, 240_000]);
     expect(retryDelayMs(50)).toBe(3_600_000);
+  });
+});
+
+describe('providerSecrets and shownFailure', () => {
+  it('finds the credentials in a provider\'s options, however nested, and nothing else', () => {
+    const options = {
+      host: 'smtp.example.com',
+      port: 587,
+      auth: { user: 'mailer', pass: 'p4ss' },
+      apiKey: 'key-123456',
+      nested: { deeper: { clientSecret: 'shh-secret' } },
+      secure: false,
+    };
+    expect(providerSecrets(options).sort()).toEqual(['key-123456', 'mailer', 'p4ss', 'shh-secret']);
+    expect(providerSecrets(undefined)).toEqual([]);
+  });
+
+  it('cuts the credentials, the addresses and the private texts out of a message', () => {
+    const error = new Error('Invalid login for mailer with p4ss at smtp.example.com: 535 refused <admin@example.test> (Hello Ann)');
+    const shown = shownFailure(error, ['Hello Ann'], ['mailer', 'p4ss']);
+    expect(shown).not.toMatch(/mailer|p4ss|admin@example\.test|Hello Ann/);
+    expect(shown).toContain('smtp.example.com: 535 refused');
   });
 });

@@ -100,3 +100,15 @@ describe('trusted addresses', () => {
     expect(isAddressOrRange(entry)).toBe(expected);
   });
 });
+
+describe('FailureWindows.lockedKeys', () => {
+  it('lists the keys locked out, not those still counting', () => {
+    const windows = new FailureWindows(2);
+    windows.increment('counting', WINDOW, 0);
+    windows.increment('locked', WINDOW, 0);
+    windows.increment('locked', WINDOW, 0);
+    expect([...windows.lockedKeys()]).toEqual(['locked']);
+    windows.delete('locked');
+    expect([...windows.lockedKeys()]).toEqual([]);
+  });
+});

@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
 import { version as pluginVersion } from '../../../package.json';
-import { API_VERSION, SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX, SEARCH_TERM_MAX_LENGTH } from '../constants';
+import { API_VERSION, SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX } from '../constants';
 import { chatServerSettings } from '../middlewares/basic-auth';
 import { OutboxFull } from '../services/notifications';
 import { keepAuthErrorMessages } from '../utils/auth-errors';
@@ -13,18 +13,12 @@ import { parseUserIds } from '../utils/parse-user-ids';
 import { publicBaseUrl } from '../utils/public-url';
 import { bodyObject, firstPresent, optionalString } from '../utils/request-input';
 import { parseNotificationRequest } from '../validation/notification-request';
+import { parseSearchLimit, parseSearchTerm } from '../validation/search-request';
 
 const LOGIN_MAX_LENGTH = 255;
 /** When a full outbox asks the chat server to come back. */
 const OUTBOX_FULL_RETRY_SECONDS = 60;
 const PASSWORD_MAX_LENGTH = 1024;
-
-const parseLimit = (value: unknown): number => {
-  const text = optionalString(value, 'limit', 10);
-  if (text === undefined || text === '') return SEARCH_LIMIT_DEFAULT;
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new errors.ValidationError('limit must be a positive whole number');
-  return Math.min(Number(text), SEARCH_LIMIT_MAX);
-};
 
 /**
  * The routes ImbaChat's chat server calls, behind the basic-auth middleware (which has read the
@@ -48,12 +42,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   async search(ctx: Context) {
-    // Characters, not UTF-16 units, and after trimming: 100 emoji are 100 characters.
-    const term = (optionalString(ctx.params.key ?? ctx.query.q, 'q', SEARCH_TERM_MAX_LENGTH * 4) ?? '').trim();
-    if (term.length > SEARCH_TERM_MAX_LENGTH && Array.from(term).length > SEARCH_TERM_MAX_LENGTH) {
-      throw new errors.ValidationError(`q is longer than ${SEARCH_TERM_MAX_LENGTH} characters`);
-    }
-    const limit = parseLimit(ctx.query.limit);
+    const term = parseSearchTerm(ctx.params.key ?? ctx.query.q);
+    const limit = parseSearchLimit(ctx.query.limit, SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX);
     const users = getService(strapi, 'users');
     const data = await users.search(term, limit, publicBaseUrl(strapi, ctx.origin), chatServerSettings(ctx));
     ctx.type = 'application/json';

@@ -1,5 +1,7 @@
 import chatServer from './chat-server';
 import frontEnd from './front-end';
 import settings from './settings';
+import siteUsers from './site-users';
+import status from './status';
 
-export default { 'chat-server': chatServer, 'front-end': frontEnd, settings };
+export default { 'chat-server': chatServer, 'front-end': frontEnd, settings, 'site-users': siteUsers, status };

@@ -1,9 +1,11 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
+import { errors } from '@strapi/utils';
 import { siteRoles } from '../repositories/site-roles';
+import type { AdminUser } from '../services/test-email';
 import { getService } from '../utils/get-service';
-import { pluginEndpoints, publicBaseUrl, selfBaseUrl } from '../utils/public-url';
-import { bodyObject, optionalString } from '../utils/request-input';
+import { pluginEndpoints, publicBaseUrl, publicUrlCheck, selfBaseUrl } from '../utils/public-url';
+import { parseApiTestRequest } from '../validation/api-test-request';
 
 /** The admin API behind Settings → ImbaChat (admin JWT, RBAC enforced by the routes' policies). */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
@@ -16,6 +18,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         userFields: getService(strapi, 'userFields').choices(),
         roles: await siteRoles(strapi).list(),
         emailConfirmation: await getService(strapi, 'siteAuth').emailConfirmationRequired(),
+        publicUrl: publicUrlCheck(strapi, ctx.origin),
+        emailProvider: getService(strapi, 'testEmail').providerName(),
       },
     };
   };
@@ -29,9 +33,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async test(ctx: Context) {
-      const userIds = optionalString(bodyObject(ctx.request.body).user_ids, 'user_ids', 200) ?? '';
+      const { userIds, apiLogin, apiPassword } = parseApiTestRequest(ctx.request.body);
       const { usersInfo } = pluginEndpoints(strapi, selfBaseUrl(strapi));
-      ctx.body = await getService(strapi, 'apiTest').run(usersInfo, userIds);
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = await getService(strapi, 'apiTest').run(usersInfo, userIds, { apiLogin, apiPassword });
+    },
+
+    async testEmail(ctx: Context) {
+      try {
+        ctx.body = { data: await getService(strapi, 'testEmail').send(ctx.state.user as AdminUser) };
+      } catch (error) {
+        const retryAfter = (error as { details?: { retryAfter?: unknown } }).details?.retryAfter;
+        if (error instanceof errors.RateLimitError && typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
+        throw error;
+      }
     },
   };
 };

@@ -1,8 +1,12 @@
 import { STATUS_CODES } from 'node:http';
 import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
+import type { ChatServerRoute } from '../../../contract';
 import { PLUGIN_ID } from '../constants';
 import { isChatErrorBody, sendChatError } from '../utils/chat-error';
+import { chatServerRouteOf } from '../utils/chat-server-status';
+import { getService } from '../utils/get-service';
+import { basicAuthRefusal } from './basic-auth';
 import { apiPrefix } from '../utils/public-url';
 
 type StrapiErrorBody = { error?: { message?: unknown; details?: { retryAfter?: unknown } } } | undefined;
@@ -13,7 +17,7 @@ type StrapiErrorBody = { error?: { message?: unknown; details?: { retryAfter?: u
  * answers a malformed multipart body with a 500: such bodies are refused (415) before it runs.
  * On the chat-server API, whatever Strapi answered (its errors middleware formats what routes
  * throw, its body parser and router fail before them) is put in ImbaChat's shape, which is all
- * the chat server reads.
+ * the chat server reads; and the call, answered, is noted for the admin's status (services/status.ts).
  */
 export const guardOwnRoutes = (strapi: Core.Strapi) => {
   const chatServer = `${apiPrefix(strapi)}/${PLUGIN_ID}/v1`;
@@ -21,11 +25,17 @@ export const guardOwnRoutes = (strapi: Core.Strapi) => {
   const within = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
   const MULTIPART = 'Multipart bodies are not accepted here: send JSON or a form';
 
-  return async (ctx: Context, next: Next) => {
-    const isChatServer = within(ctx.path, chatServer);
-    if (!isChatServer && !ours.some((prefix) => `${ctx.path}/`.startsWith(prefix))) return next();
-    if (!isChatServer) return ctx.is('multipart') ? ctx.unsupportedMediaType(MULTIPART) : next();
+  /** Notes the call for the admin's status once it is answered: memory only, and never a reason for the call to fail. */
+  const record = (ctx: Context, route: ChatServerRoute) => {
+    try {
+      getService(strapi, 'status').record(route, ctx.status, ctx.ip, basicAuthRefusal(ctx));
+    } catch {
+      // The status is a courtesy to the admin; the chat server's answer is what matters.
+    }
+  };
 
+  /** The chat server's answer, in ImbaChat's shape whatever failed. */
+  const answerChatServer = async (ctx: Context, next: Next) => {
     const hasBody = Boolean(ctx.get('transfer-encoding')) || (ctx.request.length ?? 0) > 0;
     if (ctx.is('multipart')) return sendChatError(ctx, 415, MULTIPART);
     if (hasBody && !ctx.is('json', 'urlencoded')) {
@@ -46,5 +56,15 @@ export const guardOwnRoutes = (strapi: Core.Strapi) => {
       const retryAfter = Number(details?.retryAfter);
       sendChatError(ctx, ctx.status, error, Number.isSafeInteger(retryAfter) && retryAfter > 0 ? { 'Retry-After': String(retryAfter) } : {});
     }
+  };
+
+  return async (ctx: Context, next: Next) => {
+    const isChatServer = within(ctx.path, chatServer);
+    if (!isChatServer && !ours.some((prefix) => `${ctx.path}/`.startsWith(prefix))) return next();
+    if (!isChatServer) return ctx.is('multipart') ? ctx.unsupportedMediaType(MULTIPART) : next();
+
+    const route = chatServerRouteOf(ctx.path.slice(chatServer.length));
+    await answerChatServer(ctx, next);
+    if (route) record(ctx, route);
   };
 };

@@ -13,3 +13,23 @@ export const ensureOwnTable = async (knex: Knex, name: string, build: (table: Kn
     if (!(await knex.schema.hasTable(name))) throw error;
   }
 };
+
+/**
+ * Adds columns a later version of the plugin keeps in one of its own tables, to a table an earlier
+ * version created; each only when missing, and safe when several instances start at once.
+ */
+export const ensureOwnColumns = async (
+  knex: Knex,
+  name: string,
+  columns: Record<string, (table: Knex.AlterTableBuilder) => void>
+) => {
+  for (const [column, add] of Object.entries(columns)) {
+    if (await knex.schema.hasColumn(name, column)) continue;
+    try {
+      await knex.schema.alterTable(name, add);
+    } catch (error) {
+      // Another instance added it first.
+      if (!(await knex.schema.hasColumn(name, column))) throw error;
+    }
+  }
+};

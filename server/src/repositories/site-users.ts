@@ -296,6 +296,24 @@ export const siteUsers = (strapi: Core.Strapi) => {
       return rows.map(contact);
     },
 
+    /**
+     * Users as the admin's user picker lists them: by these ids (in no particular order), or the
+     * first `limit` by id; blocked users left out either way.
+     */
+    async pickable(nameField: string, pick: { ids: number[] } | { first: number }): Promise<SiteUser[]> {
+      const query = knex()(meta().tableName)
+        .select({ id: column('id'), username: column('username'), name: column(nameField), blocked: column('blocked') })
+        .where(notBlocked);
+      if ('ids' in pick) {
+        if (pick.ids.length === 0) return [];
+        query.whereIn(column('id'), pick.ids);
+      } else {
+        query.orderBy(column('id')).limit(pick.first);
+      }
+      const keys: (keyof SiteUser)[] = ['id', 'username', 'name', 'blocked'];
+      return ((await query) as Record<string, unknown>[]).map((row) => siteUser(keys, keys.map((key) => row[key])));
+    },
+
     /** How many users are not blocked. */
     async notBlockedCount(): Promise<number> {
       const [{ count }] = await knex()(meta().tableName).where(notBlocked).count({ count: '*' });

@@ -11,5 +11,9 @@ export default {
     { method: 'GET', path: '/settings', handler: 'settings.find', config: allowed(ACTIONS.read) },
     { method: 'PUT', path: '/settings', handler: 'settings.update', config: allowed(ACTIONS.update) },
     { method: 'POST', path: '/settings/test', handler: 'settings.test', config: allowed(ACTIONS.update) },
+    { method: 'POST', path: '/settings/test-email', handler: 'settings.testEmail', config: allowed(ACTIONS.update) },
+    { method: 'GET', path: '/status', handler: 'status.find', config: allowed(ACTIONS.read) },
+    { method: 'DELETE', path: '/status/lockouts/:key', handler: 'status.unlock', config: allowed(ACTIONS.update) },
+    { method: 'GET', path: '/users', handler: 'site-users.find', config: allowed(ACTIONS.read) },
   ],
 };

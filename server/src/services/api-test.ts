@@ -1,18 +1,49 @@
 import { isIP } from 'node:net';
 import type { Core } from '@strapi/strapi';
 import type { ApiTestResult } from '../../../contract';
+import { credentialsMatch } from '../utils/basic-auth';
 import { getService } from '../utils/get-service';
 
 const TIMEOUT_MS = 10_000;
 
-/** The admin's "Test API": calls our users-info URL over HTTP with the stored credentials, as the chat server would. */
+/** The form's unsaved credentials, each tested instead of the saved one when given. */
+export interface FormCredentials {
+  apiLogin?: string;
+  apiPassword?: string;
+}
+
+/**
+ * The admin's "Test API": calls our users-info URL over HTTP as the chat server would, with the
+ * saved credentials or the form's (stored nowhere). A run on the saved ones (none given, or the
+ * given ones the same as the saved) is recorded as the status's last test, for every instance.
+ */
 const apiTestService = ({ strapi }: { strapi: Core.Strapi }) => ({
-  async run(usersInfoUrl: string, userIds: string): Promise<ApiTestResult> {
+  async run(usersInfoUrl: string, userIds: string, form: FormCredentials = {}): Promise<ApiTestResult> {
+    const saved = await getService(strapi, 'settings').get();
+    const apiLogin = form.apiLogin ?? saved.apiLogin;
+    const apiPassword = form.apiPassword ?? saved.apiPassword;
+    // In constant time, and the login as the chat-server routes compare it (case aside).
+    const credentials =
+      form.apiLogin === undefined && form.apiPassword === undefined
+        ? 'saved'
+        : credentialsMatch({ login: apiLogin, password: apiPassword }, { login: saved.apiLogin, password: saved.apiPassword })
+          ? 'saved'
+          : 'form';
+    const result = { ...(await this.call(usersInfoUrl, userIds, apiLogin, apiPassword)), credentials } as const;
+    if (credentials === 'saved') {
+      await getService(strapi, 'status')
+        .recordTest(result.status, result.ok)
+        .catch((error: Error) => strapi.log.warn(`[imbachat] Could not record the Test API run for the status: ${error.message}`));
+    }
+    return result;
+  },
+
+  /** One call to the users-info URL with these credentials. */
+  async call(usersInfoUrl: string, userIds: string, apiLogin: string, apiPassword: string): Promise<ApiTestResult> {
     const url = `${usersInfoUrl}?user_ids=${encodeURIComponent(userIds)}`;
     const refusal = plainHttpRefusal(url);
     if (refusal) return { ok: false, status: 0, url, durationMs: 0, body: { error: refusal } };
 
-    const { apiLogin, apiPassword } = await getService(strapi, 'settings').get();
     const started = performance.now();
     try {
       const response = await fetch(url, {

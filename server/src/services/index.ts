@@ -9,5 +9,21 @@ import searchIndex from './search-index';
 import lastSeen from './last-seen';
 import notifications from './notifications';
 import outbox from './outbox';
+import status from './status';
+import testEmail from './test-email';
 
-export default { settings, userFields, users, siteAuth, chatToken, throttle, apiTest, searchIndex, lastSeen, notifications, outbox };
+export default {
+  settings,
+  userFields,
+  users,
+  siteAuth,
+  chatToken,
+  throttle,
+  apiTest,
+  searchIndex,
+  lastSeen,
+  notifications,
+  outbox,
+  status,
+  testEmail,
+};

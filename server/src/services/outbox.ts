@@ -11,6 +11,7 @@ import { getService } from '../utils/get-service';
 import { logEvery } from '../utils/log-every';
 import { classifyMailFailure, loggableFailure, retryDelayMs } from '../utils/mail-failure';
 import { notificationEmail } from '../utils/notify-template';
+import { emailSiteUrl } from '../utils/public-url';
 import { isMailbox } from '../validation/notification-request';
 
 /** Why a notification is not emailed, and never will be. */
@@ -113,11 +114,7 @@ const outboxService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** Links come from configuration only: `siteUrl`, else an absolute `server.url`; otherwise none. */
-  const siteUrlOf = (settings: Settings) => {
-    if (settings.siteUrl) return settings.siteUrl.replace(/\/+$/, '');
-    const serverUrl = String(strapi.config.get('server.url', '') ?? '').replace(/\/+$/, '');
-    return /^https?:\/\//i.test(serverUrl) ? serverUrl : '';
-  };
+  const siteUrlOf = (settings: Settings) => emailSiteUrl(strapi, settings);
 
   const send = async (mail: object) => {
     const email = strapi.plugin('email')?.service('email') as { send(options: object): Promise<unknown> } | undefined;

@@ -99,7 +99,7 @@ const siteAuthService = ({ strapi }: { strapi: Core.Strapi }) => {
       const account = await repository.localAccount(login, nameField);
       const throttle = getService(strapi, 'throttle');
       const budget = normaliseLogin(account?.username ?? login);
-      const retryAfter = throttle.retryAfter('authUsers', budget);
+      const retryAfter = await throttle.lockedOutFor('authUsers', budget);
       if (retryAfter > 0) {
         throw new errors.RateLimitError('Too many failed attempts for this login, try again later', { retryAfter });
       }
@@ -114,7 +114,9 @@ const siteAuthService = ({ strapi }: { strapi: Core.Strapi }) => {
         (await emailProviderEnabled()) &&
         (account.confirmed || !(await emailConfirmationRequired()));
       if (!accepted) {
-        await throttle.recordFailure('authUsers', budget);
+        // What the admin's status shows if this locks the login out: the account, or the login tried.
+        const subject = account ? `${Array.from(account.username).slice(0, 200).join('')} (#${account.id})` : login.trim();
+        await throttle.recordFailure('authUsers', budget, Date.now(), subject);
         throw new errors.ForbiddenError('Invalid login or password');
       }
       await throttle.reset('authUsers', budget);

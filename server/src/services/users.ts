@@ -1,10 +1,10 @@
 import type { Core } from '@strapi/strapi';
-import type { Settings } from '../../../contract';
+import type { PickerUser, Settings } from '../../../contract';
 import type { PluginConfig } from '../config';
 import { PLUGIN_ID } from '../constants';
 import { siteUsers, type SiteUser, type SiteUserColumns } from '../repositories/site-users';
 import { getService } from '../utils/get-service';
-import { toChatUser, type ChatUser } from '../utils/chat-user';
+import { chatNameOf, toChatUser, type ChatUser } from '../utils/chat-user';
 import { EXTEND_USERS_CONCURRENCY, type ExtendRoute } from '../utils/extend-users';
 import { extensionRunner } from './extend-users';
 import { logEvery } from '../utils/log-every';
@@ -58,6 +58,25 @@ const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
     async findByIds(ids: number[], baseUrl: string, given?: Settings): Promise<ChatUser[]> {
       const settings = await settingsOf(given);
       return extend(await chatUsersOf(ids, baseUrl, settings, () => true), 'users');
+    },
+
+    /**
+     * Test API's user picker: the users a term finds as the chat's search finds them (the same
+     * index, mode and fields), or the first users by id for an empty term, each with the name the
+     * chat shows. Blocked users are left out, as the search leaves them out.
+     */
+    async pick(term: string, limit: number): Promise<PickerUser[]> {
+      const settings = await settingsOf();
+      const nameField = getService(strapi, 'userFields').plan(settings).name;
+      let users: SiteUser[];
+      if (term === '') {
+        users = await repository.pickable(nameField, { first: limit });
+      } else {
+        const ids = await getService(strapi, 'searchIndex').find(term, settings.searchMode, limit, settings.shareEmail);
+        const byId = new Map((await repository.pickable(nameField, { ids })).map((user) => [user.id, user]));
+        users = ids.map((id) => byId.get(id)).filter((user): user is SiteUser => user !== undefined);
+      }
+      return users.map((user) => ({ id: user.id, username: user.username, name: chatNameOf(user) }));
     },
 
     /**

@@ -4,7 +4,7 @@ import { BlockList, isIP } from 'node:net';
 const unmapped = (ip: string) => (/^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip) ? ip.slice(7) : ip);
 
 /** The eight 16-bit groups of an IPv6 address, `::` expanded (an embedded IPv4 tail included). */
-const ipv6Groups = (ip: string): string[] => {
+export const ipv6Groups = (ip: string): string[] => {
   let address = ip.split('%')[0].toLowerCase();
   const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
   if (v4) {

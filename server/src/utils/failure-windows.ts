@@ -3,6 +3,8 @@ export interface FailureWindow {
   failures: number;
   /** Epoch milliseconds at which the window ends and the count starts again. */
   resetAt: number;
+  /** When this instance last saw the window in the store every instance shares (epoch ms). */
+  confirmedAt?: number;
 }
 
 /**
@@ -64,6 +66,11 @@ export class FailureWindows {
     const entry = { ...window };
     target.set(key, entry);
     return entry;
+  }
+
+  /** The keys locked out now or lately (ended windows may linger until they are next looked at). */
+  lockedKeys(): IterableIterator<string> {
+    return this.locked.keys();
   }
 
   delete(key: string) {

@@ -35,3 +35,24 @@ export const loggableFailure = (error: unknown, privateTexts: string[]): string 
 
 /** Back-off between tries of one notification: 30 s, doubling, at most an hour. */
 export const retryDelayMs = (attempts: number): number => Math.min(60 * 60_000, 30_000 * 2 ** Math.min(attempts, 10));
+
+/** Keys of an email provider's options whose values are credentials (`auth.pass`, `apiKey`, `token`, …). */
+const SECRET_OPTION = /pass|secret|token|key|auth|user|credential/i;
+
+/** The credentials in an email provider's options (`plugin::email.providerOptions`), wherever they are nested. */
+export const providerSecrets = (options: unknown, underSecret = false, depth = 0): string[] => {
+  if (depth > 5 || options === null || options === undefined) return [];
+  if (typeof options === 'string') return underSecret && options.length >= 3 ? [options] : [];
+  if (typeof options !== 'object') return [];
+  return Object.entries(options as Record<string, unknown>).flatMap(([key, value]) =>
+    providerSecrets(value, underSecret || SECRET_OPTION.test(key), depth + 1)
+  );
+};
+
+/** A provider's failure as an admin may read it: `loggableFailure`, with the provider's credentials cut out too. */
+export const shownFailure = (error: unknown, privateTexts: string[], secrets: string[]): string => {
+  let safe = error instanceof Error ? error.message : String(error);
+  // Longest first, so a secret that holds another is cut whole.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) safe = safe.split(secret).join('…');
+  return loggableFailure(safe, privateTexts);
+};

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import type { Endpoints } from '../../../contract';
+import type { Endpoints, PublicUrlCheck, Settings } from '../../../contract';
+import { checkPublicUrl } from './public-url-check';
 
 /**
  * The site's public address: Strapi's `server.url` when it is absolute, otherwise the
@@ -9,6 +10,19 @@ export const publicBaseUrl = (strapi: Core.Strapi, origin: string): string => {
   const serverUrl = String(strapi.config.get('server.url', '') ?? '').replace(/\/+$/, '');
   if (/^https?:\/\//i.test(serverUrl)) return serverUrl;
   return origin + (serverUrl.startsWith('/') ? serverUrl : '');
+};
+
+/** Whether the chat server can reach the address the endpoints are built from (`publicBaseUrl`). */
+export const publicUrlCheck = (strapi: Core.Strapi, origin: string): PublicUrlCheck => {
+  const serverUrl = String(strapi.config.get('server.url', '') ?? '');
+  return checkPublicUrl(publicBaseUrl(strapi, origin), /^https?:\/\//i.test(serverUrl));
+};
+
+/** The site's address for links in emails, from configuration only: `siteUrl`, else an absolute `server.url`; otherwise none (''). */
+export const emailSiteUrl = (strapi: Core.Strapi, settings: Pick<Settings, 'siteUrl'>): string => {
+  if (settings.siteUrl) return settings.siteUrl.replace(/\/+$/, '');
+  const serverUrl = String(strapi.config.get('server.url', '') ?? '').replace(/\/+$/, '');
+  return /^https?:\/\//i.test(serverUrl) ? serverUrl : '';
 };
 
 /**

@@ -1,0 +1,50 @@
+import { CHAT_SERVER_ROUTES, chatServerRouteOf, failureReason } from '../../server/src/utils/chat-server-status';
+
+describe('chatServerRouteOf', () => {
+  it.each([
+    ['', 'version'],
+    ['/', 'version'],
+    ['/users', 'usersInfo'],
+    ['/users/', 'usersInfo'],
+    ['/users/1,2,3', 'usersInfo'],
+    ['/search', 'search'],
+    ['/search/ali', 'search'],
+    ['/auth_users', 'authUsers'],
+    ['/notifications', 'notifications'],
+    ['/nowhere', null],
+    ['/users/1/2', null],
+    ['/auth_users/x', null],
+    ['/user/friends/1', null],
+  ])('%p is %p', (path, route) => {
+    expect(chatServerRouteOf(path)).toBe(route);
+  });
+
+  it('lists the five routes the contract names', () => {
+    expect(CHAT_SERVER_ROUTES).toEqual(['version', 'usersInfo', 'search', 'authUsers', 'notifications']);
+  });
+});
+
+describe('failureReason', () => {
+  it('is null for an answer below 400', () => {
+    expect(failureReason('usersInfo', 200)).toBeNull();
+    expect(failureReason('usersInfo', 304)).toBeNull();
+  });
+
+  it('takes what the Basic check refused the call for over the status', () => {
+    expect(failureReason('usersInfo', 401, 'wrong-credentials')).toBe('wrong-credentials');
+    expect(failureReason('usersInfo', 401, 'no-credentials')).toBe('no-credentials');
+    expect(failureReason('authUsers', 429, 'locked-out')).toBe('locked-out');
+    expect(failureReason('notifications', 503, 'not-configured')).toBe('not-configured');
+    expect(failureReason('search', 503, 'unreadable-secret')).toBe('unreadable-secret');
+  });
+
+  it('names what a route refused for itself', () => {
+    expect(failureReason('authUsers', 403)).toBe('login-refused');
+    expect(failureReason('authUsers', 429)).toBe('login-locked-out');
+    expect(failureReason('notifications', 503)).toBe('outbox-full');
+    expect(failureReason('usersInfo', 400)).toBe('bad-request');
+    expect(failureReason('search', 415)).toBe('bad-request');
+    expect(failureReason('usersInfo', 500)).toBe('server-error');
+    expect(failureReason('search', 503)).toBe('server-error');
+  });
+});
