@@ -3,8 +3,8 @@ import { useField } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 import { NOTIFY_PLACEHOLDERS, type SettingKey } from '../../../../contract';
 import { t } from '../../utils/translation';
-import { Cell, Section } from './Section';
-import { SettingInput } from './SettingInput';
+import { Cell, Section } from '../../components/Section';
+import { SettingInput } from '../../components/SettingInput';
 
 // The hints name the placeholders: each is shown as itself.
 const PLACEHOLDERS = Object.fromEntries(NOTIFY_PLACEHOLDERS.map((key) => [key, `{${key}}`]));
