@@ -1,7 +1,7 @@
-import { Alert } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
 import type { PublicUrlCheck } from '../../../contract';
 import { t } from '../utils/translation';
+import { Notice } from './Notice';
 
 const code = (chunks: React.ReactNode[]) => <code key="code">{chunks}</code>;
 
@@ -17,9 +17,9 @@ export const PublicUrlWarning = ({ check }: { check: PublicUrlCheck | null | und
     { type: 'conjunction' }
   );
   return (
-    <Alert variant="warning" closeLabel="" title="" data-testid="public-url-warning">
+    <Notice variant="warning" data-testid="public-url-warning">
       {formatMessage(t('public-url.warning'), { code })}{' '}
       {check.problems.length > 0 && formatMessage(t('public-url.why'), { url: check.url, reasons })}
-    </Alert>
+    </Notice>
   );
 };

@@ -1,4 +1,4 @@
-import { Alert, Button, Flex } from '@strapi/design-system';
+import { Button, Flex } from '@strapi/design-system';
 import { Check } from '@strapi/icons';
 import { Blocker, Form, Layouts, Page, useFetchClient, useNotification, useRBAC, type FormHelpers } from '@strapi/strapi/admin';
 import { useCallback, useMemo } from 'react';
@@ -7,6 +7,7 @@ import type { PublicSettings, SettingKey, SettingsResponse, SettingsUpdate } fro
 import { useRequestError } from '../hooks/use-request-error';
 import { useSettings } from '../hooks/use-settings';
 import { PERMISSIONS } from '../permissions';
+import { Notice } from './Notice';
 import { readSave, SettingsFormError, toFormValues, type PageValues } from '../utils/form-values';
 import { t, type MessageKey } from '../utils/translation';
 
@@ -84,9 +85,9 @@ const SettingsPageBody = ({ page, keys, children }: SettingsPageProps) => {
         <Page.Title>{title}</Page.Title>
         <Layouts.Header title={title} />
         <Layouts.Content>
-          <Alert variant="danger" closeLabel="" title="" data-testid="load-error">
+          <Notice variant="danger" data-testid="load-error">
             {formatMessage(t('page.load-error'))}: {loadError}
-          </Alert>
+          </Notice>
         </Layouts.Content>
       </Page.Main>
     );
@@ -117,9 +118,7 @@ const SettingsPageBody = ({ page, keys, children }: SettingsPageProps) => {
             <Layouts.Content>
               <Flex direction="column" alignItems="stretch" gap={6}>
                 {readOnly && (
-                  <Alert variant="default" closeLabel="" title="" data-testid="read-only">
-                    {formatMessage(t('page.read-only'))}
-                  </Alert>
+                  <Notice data-testid="read-only">{formatMessage(t('page.read-only'))}</Notice>
                 )}
                 {children(context)}
               </Flex>

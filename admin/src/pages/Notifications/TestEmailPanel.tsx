@@ -67,7 +67,7 @@ export const TestEmailPanel = ({ provider, canSend }: TestEmailPanelProps) => {
           <Typography textColor={result.ok ? 'success700' : 'danger700'}>
             {result.ok
               ? formatMessage(t('test-email.sent'), { to: result.to, provider: result.provider })
-              : formatMessage(t('test-email.not-sent'), { to: result.to || email || '?', provider: result.provider, error: result.error ?? '' })}
+              : formatMessage(t('test-email.not-sent'), { to: result.to || email || '?', error: result.error ?? '' })}
           </Typography>
         </Flex>
       )}
