@@ -3,16 +3,17 @@ import type { PageValues } from './form-values';
 
 /**
  * The form's API login and password for Test API when the admin changed either, so it tests what
- * the form holds: the login as typed, and the password only when one was typed (or removed: an
- * empty one), the saved one being unknown to the browser. Nothing when both are as saved.
+ * the form holds: the login as typed, and the password only when one was typed (the saved one is
+ * unknown to the browser, and one marked for removal is no password to test). Nothing when both
+ * are as saved: the server then tests, and records, the saved ones.
  */
 export const formCredentials = (values: PageValues, initial: PageValues): Pick<ApiTestRequest, 'apiLogin' | 'apiPassword'> => {
-  const passwordTyped = values.apiPassword !== '' && values.apiPassword !== undefined;
+  const passwordTyped = typeof values.apiPassword === 'string' && values.apiPassword !== '';
   const loginChanged = values.apiLogin !== undefined && values.apiLogin !== initial.apiLogin;
   if (!passwordTyped && !loginChanged) return {};
   return {
     apiLogin: values.apiLogin ?? '',
-    ...(passwordTyped ? { apiPassword: values.apiPassword ?? '' } : {}),
+    ...(passwordTyped ? { apiPassword: values.apiPassword as string } : {}),
   };
 };
 
@@ -20,6 +21,7 @@ export type Verdict =
   | { kind: 'ok'; users: ChatUser[] }
   | { kind: 'none-found' }
   | { kind: 'refused' }
+  | { kind: 'refused-unsaved' }
   | { kind: 'locked-out' }
   | { kind: 'unconfigured' }
   | { kind: 'unreachable'; reason: string }
@@ -37,7 +39,8 @@ export const verdictOf = (result: ApiTestResult): Verdict => {
     const users = result.body.filter(isChatUser);
     return users.length ? { kind: 'ok', users } : { kind: 'none-found' };
   }
-  if (result.status === 401) return { kind: 'refused' };
+  // Typed, not saved: the site still checks the saved values, and refuses the chat server likewise.
+  if (result.status === 401) return { kind: result.credentials === 'form' ? 'refused-unsaved' : 'refused' };
   if (result.status === 429) return { kind: 'locked-out' };
   if (result.status === 503) return { kind: 'unconfigured' };
   // No answer (not sent, unreachable, a redirect not followed): the server says why in words.

@@ -63,11 +63,9 @@ export const TestApiPanel = ({ canTest, onTested }: TestApiPanelProps) => {
           </Button>
         </Box>
       </Flex>
-      {canTest && (
-        <Typography variant="pi" textColor={unsaved ? 'warning700' : 'neutral600'} data-testid="test-uses">
-          {formatMessage(t(unsaved ? 'test.uses.form' : 'test.uses.saved'))}
-        </Typography>
-      )}
+      <Typography variant="pi" textColor={canTest && unsaved ? 'warning700' : 'neutral600'} data-testid="test-uses">
+        {formatMessage(t(!canTest ? 'page.needs-update' : unsaved ? 'test.uses.form' : 'test.uses.saved'))}
+      </Typography>
       {failure && (
         <Typography textColor="danger600" data-testid="test-failure">
           {formatMessage(t('test.failed'), { error: failure })}

@@ -51,9 +51,9 @@ export const TestEmailPanel = ({ provider, canSend }: TestEmailPanelProps) => {
         <Button startIcon={<Mail />} variant="secondary" onClick={send} loading={sending} disabled={!canSend} data-testid="test-email-send">
           {formatMessage(t('test-email.send'))}
         </Button>
-        {email && (
-          <Typography variant="pi" textColor="neutral600">
-            {formatMessage(t('test-email.to'), { email })}
+        {(email || !canSend) && (
+          <Typography variant="pi" textColor="neutral600" data-testid="test-email-to">
+            {canSend ? formatMessage(t('test-email.to'), { email }) : formatMessage(t('page.needs-update'))}
           </Typography>
         )}
       </Flex>
