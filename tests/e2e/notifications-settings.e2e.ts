@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createAdmin, superAdminRoleId } from '../helpers/admin';
+import { restoreAfterEach } from '../helpers/restore';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 import { settingsService, startStrapi, type TestApp } from '../helpers/strapi';
 import { ARTIFACTS, SCREENSHOTS, launchBrowser, listen, openSettings as openPage, pageScreenshot, save, sectionScreenshot, shows, withScreenshot } from './browser';
@@ -30,6 +31,8 @@ afterAll(async () => {
 });
 
 describe('Settings → ImbaChat → Notifications', () => {
+  restoreAfterEach(() => app);
+
   it('explains each option, names the placeholders and saves the templates', async () => {
     const { page } = await openSettings();
     const section = page.getByTestId('notifications');
