@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Refreshes the pictures README.md shows: runs the browser tests with their screenshots in a
-// temporary folder, then copies each docs/*.png that README names from there into docs/.
+// Refreshes the pictures in docs/: runs the browser tests with their screenshots in a temporary
+// folder, then copies every picture they took into docs/. On a full run (no arguments) a docs/*.png
+// that no test takes any more is removed. It says which pictures README shows that no test took.
 // `npm run docs:screenshots` builds the plugin and the playground's admin first; arguments go to jest.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -10,7 +11,8 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const docs = path.join(root, 'docs');
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-const pictures = [...new Set([...readme.matchAll(/\bdocs\/([\w.-]+\.png)\b/g)].map((match) => match[1]))];
+const shown = [...new Set([...readme.matchAll(/\bdocs\/([\w.-]+\.png)\b/g)].map((match) => match[1]))];
+const fullRun = process.argv.length <= 2;
 
 const shots = fs.mkdtempSync(path.join(os.tmpdir(), 'imbachat-screenshots-'));
 try {
@@ -23,14 +25,18 @@ try {
     console.error('docs:screenshots: the browser tests failed; docs/ is unchanged');
     process.exit(jest.status ?? 1);
   }
-  const missing = pictures.filter((name) => !fs.existsSync(path.join(shots, name)));
-  if (missing.length) {
-    console.error(`docs:screenshots: README shows ${missing.join(', ')}, which no browser test took; docs/ is unchanged`);
-    process.exit(1);
-  }
-  for (const name of pictures) {
+  const taken = fs.readdirSync(shots).filter((name) => name.endsWith('.png')).sort();
+  for (const name of taken) {
     fs.copyFileSync(path.join(shots, name), path.join(docs, name));
     console.log(`docs/${name}`);
+  }
+  if (fullRun) {
+    for (const name of fs.readdirSync(docs).filter((file) => file.endsWith('.png') && !taken.includes(file))) {
+      fs.rmSync(path.join(docs, name));
+      console.log(`docs/${name} removed: no browser test takes it any more`);
+    }
+    const missing = shown.filter((name) => !taken.includes(name));
+    if (missing.length) console.warn(`docs:screenshots: README shows ${missing.join(', ')}, which no browser test took`);
   }
 } finally {
   fs.rmSync(shots, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import type { WidgetOptions } from '../../contract';
 import { createAdmin, createRole, superAdminRoleId } from '../helpers/admin';
 import { restoreAfterEach } from '../helpers/restore';
 import { configure, createSiteUser, settingsService, siteUserJwt, type TestApp } from '../helpers/strapi';
-import { ARTIFACTS, SCREENSHOTS, bootAdminSite, launchBrowser, openSettings as openPage, sectionScreenshot, shows, withScreenshot } from './browser';
+import { ARTIFACTS, SCREENSHOTS, bootAdminSite, launchBrowser, openSettings as openPage, pageScreenshot, save, sectionScreenshot, shows, withScreenshot } from './browser';
 
 const WIDGET = { widgetId: 'appearance-e2e', secretKey: 'appearance-e2e-secret-key' };
 const OPTION_LABELS = ['Language', 'Theme', 'Position', 'Resizable window', 'Draggable window', 'Unread count on the favicon', 'Unread count in the title'];
@@ -31,7 +31,8 @@ const writeRow = async (app: TestApp, row: Record<string, unknown>) => {
   settingsService(app.strapi).invalidate();
 };
 
-const openSettings = (context: BrowserContext, baseUrl: string, email: string) => openPage(context, baseUrl, email, (page) => page.getByTestId('appearance'));
+const openSettings = (context: BrowserContext, baseUrl: string, email: string) =>
+  openPage(context, baseUrl, email, (page) => page.getByTestId('appearance'), 'widget');
 
 const select = (page: Page, label: string) => page.getByTestId('appearance').getByRole('combobox', { name: label, exact: true });
 const pick = async (page: Page, label: string, option: string) => {
@@ -40,17 +41,13 @@ const pick = async (page: Page, label: string, option: string) => {
 };
 const selected = async (page: Page, label: string) => (await select(page, label).textContent())?.trim();
 const preview = async (page: Page) => page.getByTestId('load-preview-code').textContent();
-const save = async (page: Page) => {
-  await page.getByRole('button', { name: 'Save' }).click();
-  await page.getByText('ImbaChat settings saved').last().waitFor();
-};
 
 /** The call as the front end makes it for a logged-in user: JSON, with the user's own id and token as placeholders. */
 const loadCall = (options: WidgetOptions, userId = '<user id>', token = '<chat token>') =>
   `ImbaChat.load(${JSON.stringify({ user_id: 0, token, ...options }, null, 2).replace('"user_id": 0', `"user_id": ${userId}`)})`;
 
 
-describe('Settings → ImbaChat → Appearance', () => {
+describe('Settings → ImbaChat → Widget → Appearance', () => {
   const state = bootPlayground();
   restoreAfterEach(() => state.app);
   const superAdmin = async () => createAdmin(state.app.strapi, [await superAdminRoleId(state.app.strapi)]);
@@ -93,7 +90,8 @@ describe('Settings → ImbaChat → Appearance', () => {
       expect(await selected(page, 'Draggable window')).toBe('Off');
       expect(await selected(page, 'Unread count in the title')).toBe('On');
       expect(await selected(page, 'Position')).toBe('Widget default');
-      await sectionScreenshot(page, path.join(SCREENSHOTS, 'settings-appearance.png'), 'appearance');
+      await sectionScreenshot(page, path.join(ARTIFACTS, 'settings-appearance.png'), 'appearance');
+      await pageScreenshot(page, path.join(SCREENSHOTS, 'settings-widget.png'));
 
       // Back to the widget's default: the key leaves the preview, the store and the answers.
       await pick(page, 'Theme', 'Widget default');
@@ -117,18 +115,18 @@ describe('Settings → ImbaChat → Appearance', () => {
     await context.close();
   });
 
-  it('turns guests off: /widget answers {guests:false} and the preview says visitors get nothing, while logged-in users keep their token', async () => {
+  it('turns visitors off: /widget answers {guests:false} and the preview says visitors get nothing, while logged-in users keep their token', async () => {
     await configure(state.app.strapi, { widgetOptions: { theme: 'dark' } });
     const context = await browser.newContext();
     const page = await openSettings(context, state.baseUrl, await superAdmin());
     await withScreenshot(page, 'appearance-guests', async () => {
       const guests = page.locator('#imbachat-guests');
       expect(await guests.isChecked()).toBe(true);
-      await shows(page.locator('#imbachat-guests-hint'), '/api/imbachat/widget answers {"guests":false}');
-      await shows(page.getByTestId('load-preview-notes'), 'get the same options from /api/imbachat/widget');
+      await shows(page.locator('#imbachat-guests-hint'), 'Visitors who are not logged in get the widget too; logged-in users always do.');
+      await shows(page.getByTestId('load-preview-notes'), 'Visitors who are not logged in get the same options, without a user id and token.');
 
       await guests.uncheck({ force: true });
-      await shows(page.getByTestId('load-preview-notes'), 'get no widget while "Guests see the chat" is off');
+      await shows(page.getByTestId('load-preview-notes'), 'get no widget while "Visitors see the chat" is off');
       await save(page);
       expect((await settingsService(state.app.strapi).get()).guests).toBe(false);
       const visitor = await widget();
@@ -203,13 +201,13 @@ describe('Settings → ImbaChat → Appearance', () => {
       expect(await selected(page, 'Положение')).toBe('По умолчанию виджета');
       expect(await selected(page, 'Счётчик на значке сайта')).toBe('Вкл');
       expect(await preview(page)).toBe(loadCall({ language: 'auto', theme: 'dark', useFaviconBadge: true }, '<id пользователя>', '<чат-токен>'));
-      await sectionScreenshot(page, path.join(SCREENSHOTS, 'settings-appearance-ru.png'), 'appearance');
+      await sectionScreenshot(page, path.join(ARTIFACTS, 'settings-appearance-ru.png'), 'appearance');
     });
     await context.close();
   });
 });
 
-describe('Settings → ImbaChat → Appearance, locked by config/plugins', () => {
+describe('Settings → ImbaChat → Widget → Appearance, locked by config/plugins', () => {
   const state = bootPlayground({ IMBACHAT_GUESTS: 'false', IMBACHAT_WIDGET_OPTIONS: JSON.stringify({ theme: 'dark', position: 'left' }) });
 
   it('shows guests and the widget options read-only, naming the config keys, as /widget answers them', async () => {
@@ -223,7 +221,7 @@ describe('Settings → ImbaChat → Appearance, locked by config/plugins', () =>
       for (const label of OPTION_LABELS) expect(await select(page, label).getAttribute('aria-disabled')).toBe('true');
       expect(await selected(page, 'Theme')).toBe('Dark');
       expect(await preview(page)).toBe(loadCall({ theme: 'dark', position: 'left' }));
-      expect(await page.locator('#imbachat-widgetId').isDisabled()).toBe(false);
+      expect(await page.locator('#imbachat-widgetScriptUrl').isDisabled()).toBe(false);
       expect((await state.app.http().get('/api/imbachat/widget')).body).toEqual({ guests: false });
       const user = await state.app.http().get('/api/imbachat/token').set('Authorization', `Bearer ${state.jwt}`);
       expect(user.body.options).toEqual({ theme: 'dark', position: 'left' });

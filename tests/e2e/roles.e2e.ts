@@ -4,7 +4,7 @@ import { ALL_PERMISSIONS, type RoleMap } from '../../contract';
 import { createAdmin, createRole, superAdminRoleId } from '../helpers/admin';
 import { restoreAfterEach } from '../helpers/restore';
 import { configure, settingsService } from '../helpers/strapi';
-import { ARTIFACTS, SCREENSHOTS, bootAdminSite, launchBrowser, openSettings as openPage, sectionScreenshot, shows, withScreenshot } from './browser';
+import { ARTIFACTS, bootAdminSite, launchBrowser, openSettings as openPage, sectionScreenshot, shows, withScreenshot } from './browser';
 
 const ROLE_UID = 'plugin::users-permissions.role';
 
@@ -28,7 +28,8 @@ const bootPlayground = (env: Record<string, string> = {}) =>
     return {};
   });
 
-const openSettings = (context: BrowserContext, baseUrl: string, email: string) => openPage(context, baseUrl, email, (page) => page.getByTestId('roles'));
+const openSettings = (context: BrowserContext, baseUrl: string, email: string) =>
+  openPage(context, baseUrl, email, (page) => page.getByTestId('roles'), 'users');
 
 const roleCard = (page: Page, type: string) => page.getByTestId(`role-${type}`);
 const permission = (page: Page, type: string, label: string) => roleCard(page, type).getByRole('checkbox', { name: label, exact: true });
@@ -45,7 +46,7 @@ const rule = (chat_role: 'user' | 'admin', off: string[] = []) => ({
   permissions: { ...ALL_PERMISSIONS, ...Object.fromEntries(off.map((name) => [name, false])) },
 });
 
-describe('Settings → ImbaChat → Roles', () => {
+describe('Settings → ImbaChat → Users in the chat → Roles and permissions', () => {
   const state = bootPlayground();
   restoreAfterEach(() => state.app);
   const superAdmin = async () => createAdmin(state.app.strapi, [await superAdminRoleId(state.app.strapi)]);
@@ -121,7 +122,7 @@ describe('Settings → ImbaChat → Roles', () => {
       expect(await page.getByRole('button', { name: 'Save' }).isDisabled()).toBe(false);
       await permission(page, 'moderator', 'Send files').click();
       expect(await page.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
-      await sectionScreenshot(page, path.join(SCREENSHOTS, 'settings-roles.png'), 'roles');
+      await sectionScreenshot(page, path.join(ARTIFACTS, 'settings-roles.png'), 'roles');
     });
     await context.close();
   });
@@ -136,7 +137,7 @@ describe('Settings → ImbaChat → Roles', () => {
       await shows(missing, 'Deleted or renamed');
       await shows(missing, 'Chat admin · permissions on: 9 of 10');
       expect(await page.getByTestId('missing-role-moderator').count()).toBe(0);
-      await sectionScreenshot(page, path.join(SCREENSHOTS, 'settings-roles-missing.png'), 'roles');
+      await sectionScreenshot(page, path.join(ARTIFACTS, 'settings-roles-missing.png'), 'roles');
 
       await page.getByTestId('missing-role-former_vip-remove').click();
       await shows(missing, 'Will be removed on save');
@@ -173,7 +174,7 @@ describe('Settings → ImbaChat → Roles', () => {
       }
       expect(await page.getByRole('option', { name: 'badge (string)' }).count()).toBe(0);
       await page.getByRole('option', { name: 'lastVisit (datetime)', exact: true }).click();
-      await shows(page.locator('#imbachat-trackLastSeen-hint'), 'at most one write per user every 5 minutes');
+      await shows(page.locator('#imbachat-trackLastSeen-hint'), 'recorded at most every 5 minutes');
       await page.locator('#imbachat-trackLastSeen').check({ force: true });
       await page.getByRole('button', { name: 'Save' }).click();
       await page.getByText('ImbaChat settings saved').waitFor();
@@ -184,7 +185,7 @@ describe('Settings → ImbaChat → Roles', () => {
       expect((await badge.textContent())?.trim()).toBe('plan (enumeration)');
       expect((await lastLogin.textContent())?.trim()).toBe('lastVisit (datetime)');
       expect(await page.locator('#imbachat-trackLastSeen').isChecked()).toBe(true);
-      await sectionScreenshot(page, path.join(SCREENSHOTS, 'settings-user-fields.png'), 'user-fields');
+      await sectionScreenshot(page, path.join(ARTIFACTS, 'settings-user-fields.png'), 'user-fields');
 
       // "None" clears a field again.
       await pick(page, badge, 'No badge');
@@ -195,7 +196,7 @@ describe('Settings → ImbaChat → Roles', () => {
     await context.close();
   });
 
-  it('gives an admin with read but not update permission nothing editable in the Roles section', async () => {
+  it('gives an admin with read but not update permission nothing editable in the roles', async () => {
     await configure(state.app.strapi, { chatRoles: true, roleMap: { former_vip: rule('user') } });
     const readerRole = await createRole(state.app.strapi, 'ImbaChat roles reader', ['plugin::imbachat.settings.read']);
     const context = await browser.newContext();
@@ -222,18 +223,18 @@ describe('Settings → ImbaChat → Roles', () => {
     await context.addInitScript("window.localStorage.setItem('strapi-admin-language', 'ru')");
     const page = await openSettings(context, state.baseUrl, await superAdmin());
     await withScreenshot(page, 'roles-russian', async () => {
-      await page.getByRole('heading', { name: 'Роли', exact: true }).waitFor();
+      await page.getByRole('heading', { name: 'Роли и разрешения', exact: true }).waitFor();
       await shows(page.getByTestId('roles-blocked'), 'Заблокированные пользователи лишаются всех разрешений');
       expect((await roleCard(page, 'moderator').getByRole('combobox', { name: 'Роль в чате' }).textContent())?.trim()).toBe('Администратор чата');
       expect(await roleCard(page, 'authenticated').getByRole('checkbox', { name: 'Видеозвонки', exact: true }).isChecked()).toBe(false);
       await shows(roleCard(page, 'authenticated'), 'Прослушивать голосовые сообщения собеседников');
-      await sectionScreenshot(page, path.join(SCREENSHOTS, 'settings-roles-ru.png'), 'roles');
+      await sectionScreenshot(page, path.join(ARTIFACTS, 'settings-roles-ru.png'), 'roles');
     });
     await context.close();
   });
 });
 
-describe('Settings → ImbaChat → Roles, locked by config/plugins', () => {
+describe('Settings → ImbaChat → Users in the chat → Roles and permissions, locked by config/plugins', () => {
   const state = bootPlayground({
     IMBACHAT_CHAT_ROLES: 'true',
     IMBACHAT_ROLE_MAP: JSON.stringify({ authenticated: { permissions: { send_files: false } } }),

@@ -3,41 +3,35 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createAdmin, createRole, superAdminRoleId } from '../helpers/admin';
 import { configure, createSiteUser, settingsService, startStrapi, uploadImage, type TestApp } from '../helpers/strapi';
-import { ARTIFACTS, SCREENSHOTS, launchBrowser, listen, openSettings as openPage, pageScreenshot, shows, withScreenshot } from './browser';
+import {
+  ARTIFACTS,
+  SCREENSHOTS,
+  launchBrowser,
+  listen,
+  openSettings as openPage,
+  pageScreenshot,
+  save,
+  shows,
+  withScreenshot,
+  viewScreenshot,
+  type SettingsPageId,
+} from './browser';
 
-const SCRIPT_URL = 'https://cdn.imbachat.com/{widgetId}/widget.js';
 // How the plugin seals a secret at rest, with a body no key can open: what a changed encryption key leaves behind.
 const UNREADABLE = 'imbachat-aes256gcm:v1:AAAA.AAAA.AAAA';
-// What the first test types into the page; other tests that need a configured widget save it directly.
-const FILLED = {
-  widgetId: 'e2e-widget',
-  widgetScriptUrl: SCRIPT_URL,
-  apiLogin: 'chat-e2e',
-  apiPassword: 'e2e-api-password',
-  secretKey: 'e2e-secret-key-0123456789',
-  nameField: 'displayName',
-  avatarField: 'avatar',
-  profileUrlTemplate: 'https://example.com/members/{username}/',
-  shareEmail: true,
-  searchMode: 'prefix',
-  idSeparator: '|',
-};
+const CABINET = { widgetId: 'e2e-widget', apiLogin: 'chat-e2e', apiPassword: 'e2e-api-password', secretKey: 'e2e-secret-key-0123456789' };
 
 let app: TestApp;
 let baseUrl: string;
 let browser: Browser;
 let readerRole: number;
-let alice: { id: number };
 
 // Strapi limits logins per admin, so each test logs in as an admin of its own.
 const superAdmin = async () => createAdmin(app.strapi, [await superAdminRoleId(app.strapi)]);
 const reader = () => createAdmin(app.strapi, [readerRole]);
 
-const openSettings = async (context: BrowserContext, email: string): Promise<Page> => {
-  const page = await openPage(context, baseUrl, email, (opened) => opened.getByRole('heading', { level: 1 }));
-  await page.locator('#imbachat-widgetId').waitFor();
-  return page;
-};
+const openSettings = async (context: BrowserContext, email: string, settingsPage: SettingsPageId = 'connection'): Promise<Page> =>
+  openPage(context, baseUrl, email, (opened) => opened.getByRole('heading', { level: 1 }), settingsPage);
 
 const settingsStore = () => app.strapi.store({ type: 'plugin', name: 'imbachat', key: 'settings' });
 
@@ -48,19 +42,12 @@ const writeRow = async (row: Record<string, unknown>) => {
   settingsService(app.strapi).invalidate();
 };
 
-const select = (page: Page, label: string) => page.getByRole('combobox', { name: label });
-
-const pick = async (page: Page, label: string, option: string) => {
-  await select(page, label).click();
-  await page.getByRole('option', { name: option, exact: true }).click();
-};
-
 beforeAll(async () => {
   app = await startStrapi({ env: { SERVE_ADMIN_PANEL: 'true', IMBACHAT_TOKEN_TTL: '7200' } });
   baseUrl = await listen(app);
   readerRole = await createRole(app.strapi, 'ImbaChat reader', ['plugin::imbachat.settings.read']);
   const avatar = await uploadImage(app.strapi);
-  alice = await createSiteUser(app.strapi, { username: 'alice', displayName: 'Alice Liddell', avatar: avatar.id });
+  await createSiteUser(app.strapi, { username: 'alice', displayName: 'Alice Liddell', avatar: avatar.id });
   browser = await launchBrowser();
 });
 
@@ -77,103 +64,113 @@ afterAll(async () => {
   await app?.close();
 });
 
-describe('Settings → ImbaChat', () => {
-  it('saves every field; after a reload the values are kept and the secrets show as set but empty', async () => {
+describe('Settings → ImbaChat → Connection', () => {
+  it('saves the four values from the cabinet; after a reload they are kept and the secrets show as set but empty', async () => {
     const context = await browser.newContext();
     const page = await openSettings(context, await superAdmin());
+    const puts: Record<string, unknown>[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'PUT') puts.push(request.postDataJSON() as Record<string, unknown>);
+    });
     await withScreenshot(page, 'fill-and-save', async () => {
-      await page.locator('#imbachat-widgetId').fill('e2e-widget');
-      await page.locator('#imbachat-widgetScriptUrl').fill(SCRIPT_URL);
-      await page.locator('#imbachat-apiLogin').fill('chat-e2e');
-      await page.locator('#imbachat-apiPassword').fill('e2e-api-password');
-      await page.locator('#imbachat-secretKey').fill('e2e-secret-key-0123456789');
-      await pick(page, 'Name field', 'displayName');
-      await pick(page, 'Avatar field', 'avatar (media)');
-      await page.locator('#imbachat-profileUrlTemplate').fill('https://example.com/members/{username}/');
-      await page.locator('#imbachat-shareEmail').check({ force: true });
-      await pick(page, 'Search mode', 'Starts with the term');
-      await page.locator('#imbachat-idSeparator').fill('|');
-      await page.getByRole('button', { name: 'Save' }).click();
-      await page.getByText('ImbaChat settings saved').waitFor();
+      await page.getByTestId('cabinet-values').waitFor();
+      await shows(page.getByTestId('cabinet-values'), 'the account page at imbachat.com where the widget was created');
+      expect(await page.getByTestId('cabinet-link').getAttribute('href')).toBe('https://imbachat.com');
+      await page.locator('#imbachat-widgetId').fill(CABINET.widgetId);
+      await page.locator('#imbachat-apiLogin').fill(CABINET.apiLogin);
+      await page.locator('#imbachat-apiPassword').fill(CABINET.apiPassword);
+      await page.locator('#imbachat-secretKey').fill(CABINET.secretKey);
+      await save(page);
+      // Only this page's settings are sent.
+      expect(puts).toEqual([CABINET]);
 
       await page.reload();
       await page.locator('#imbachat-widgetId').waitFor();
-      expect(await page.locator('#imbachat-widgetId').inputValue()).toBe('e2e-widget');
-      expect(await page.locator('#imbachat-widgetScriptUrl').inputValue()).toBe(SCRIPT_URL);
-      expect(await page.locator('#imbachat-apiLogin').inputValue()).toBe('chat-e2e');
-      expect(await page.locator('#imbachat-profileUrlTemplate').inputValue()).toBe('https://example.com/members/{username}/');
-      expect(await page.locator('#imbachat-idSeparator').inputValue()).toBe('|');
-      expect(await page.locator('#imbachat-shareEmail').isChecked()).toBe(true);
-      expect((await select(page, 'Name field').textContent())?.trim()).toBe('displayName');
-      expect((await select(page, 'Avatar field').textContent())?.trim()).toBe('avatar (media)');
-      expect((await select(page, 'Search mode').textContent())?.trim()).toBe('Starts with the term');
+      expect(await page.locator('#imbachat-widgetId').inputValue()).toBe(CABINET.widgetId);
+      expect(await page.locator('#imbachat-apiLogin').inputValue()).toBe(CABINET.apiLogin);
       for (const secret of ['apiPassword', 'secretKey']) {
         expect(await page.locator(`#imbachat-${secret}`).inputValue()).toBe('');
         expect(await page.getByTestId(`${secret}-status`).textContent()).toBe('Set');
       }
-      const stored = await settingsService(app.strapi).get();
-      expect(stored).toMatchObject({ apiPassword: 'e2e-api-password', secretKey: 'e2e-secret-key-0123456789', searchMode: 'prefix' });
+      expect(await settingsService(app.strapi).get()).toMatchObject(CABINET);
       expect(await page.getByTestId('unreadable-secrets').count()).toBe(0);
       expect(await page.getByTestId('apiPassword-warning').count()).toBe(0);
-      await pageScreenshot(page, path.join(SCREENSHOTS, 'settings-page.png'));
+      await shows(page.getByTestId('checklist-cabinet'), 'Widget ID, API login, API password and Secret key are saved.');
     });
     await context.close();
   });
 
-  it('copies an endpoint URL', async () => {
+  it('lists the URLs for the cabinet under its labels, apart from the front end\'s, and copies one or all of them', async () => {
     const context = await browser.newContext();
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
     const page = await openSettings(context, await superAdmin());
     await withScreenshot(page, 'copy', async () => {
-      expect(await page.getByTestId('endpoint-usersInfo').inputValue()).toBe(`${baseUrl}/api/imbachat/v1/users`);
+      const cabinet = page.getByTestId('cabinet-urls');
+      const frontEnd = page.getByTestId('front-end-urls');
+      const api = `${baseUrl}/api/imbachat`;
+      expect(await cabinet.getByTestId('endpoint-usersInfo').inputValue()).toBe(`${api}/v1/users`);
+      expect(await cabinet.getByTestId('endpoint-search').inputValue()).toBe(`${api}/v1/search`);
+      expect(await cabinet.getByTestId('endpoint-authUsers').inputValue()).toBe(`${api}/v1/auth_users`);
+      expect(await cabinet.getByTestId('endpoint-notifications').inputValue()).toBe(`${api}/v1/notifications`);
+      expect(await frontEnd.getByTestId('endpoint-token').inputValue()).toBe(`${api}/token`);
+      expect(await frontEnd.getByTestId('endpoint-widget').inputValue()).toBe(`${api}/widget`);
+      expect(await cabinet.getByTestId('endpoint-token').count()).toBe(0);
+      for (const label of ['Users info URL', 'Search URL', 'Auth users URL', 'Notifications URL']) await cabinet.getByText(label, { exact: true }).waitFor();
+
       await page.getByRole('button', { name: 'Copy Users info URL' }).click();
       await page.getByText('Copied to the clipboard').waitFor();
-      expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(`${baseUrl}/api/imbachat/v1/users`);
+      expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(`${api}/v1/users`);
+
+      await page.getByTestId('copy-all').click();
+      await page.waitForFunction(`navigator.clipboard.readText().then((text) => text.includes('Search URL'))`);
+      expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(
+        [
+          `Users info URL: ${api}/v1/users`,
+          `Search URL: ${api}/v1/search`,
+          `Auth users URL: ${api}/v1/auth_users`,
+          `Notifications URL: ${api}/v1/notifications`,
+        ].join('\n')
+      );
     });
     await context.close();
   });
 
-  it('runs Test API and shows the user\'s name', async () => {
-    await configure(app.strapi, FILLED);
+  it('warns that the chat server cannot reach a loopback http address, and not a public https one', async () => {
     const context = await browser.newContext();
     const page = await openSettings(context, await superAdmin());
-    await withScreenshot(page, 'test-api', async () => {
-      await page.locator('#imbachat-test-user-ids').fill(String(alice.id));
-      await page.getByRole('button', { name: 'Test API' }).click();
-      const result = page.getByTestId('test-result');
-      await result.waitFor();
-      await shows(result, 'HTTP 200');
-      await shows(result, 'Alice Liddell');
-      await shows(result, 'The users info URL answers 1 user.');
-      await page.getByTestId('test-api').screenshot({ path: path.join(SCREENSHOTS, 'test-api.png') });
+    const previous = app.strapi.config.get('server.url');
+    await withScreenshot(page, 'public-url', async () => {
+      const warning = page.getByTestId('public-url-warning');
+      await shows(warning, "ImbaChat's chat server cannot reach this address; set server.url to your public https URL");
+      await shows(warning, `The addresses below start with ${baseUrl}`);
+      await shows(warning, 'it is plain http rather than https');
+      await shows(warning, "it is this computer's own address");
+      expect(await page.getByTestId('checklist-public-url').getAttribute('data-done')).toBe('todo');
+
+      app.strapi.config.set('server.url', 'https://chat.example.com');
+      await page.reload();
+      await page.getByTestId('checklist-public-url').waitFor();
+      await shows(page.getByTestId('checklist-public-url'), "ImbaChat's chat server can reach your site at https://chat.example.com.");
+      expect(await page.getByTestId('public-url-warning').count()).toBe(0);
+      expect(await page.getByTestId('endpoint-usersInfo').inputValue()).toBe('https://chat.example.com/api/imbachat/v1/users');
     });
+    app.strapi.config.set('server.url', previous);
     await context.close();
   });
 
-  it('shows a value locked by config/plugins disabled, naming the config key', async () => {
-    const context = await browser.newContext();
-    const page = await openSettings(context, await superAdmin());
-    await withScreenshot(page, 'locked', async () => {
-      expect(await page.locator('#imbachat-tokenTtlSeconds').isDisabled()).toBe(true);
-      await page.getByText('Set in config/plugins (imbachat.config.tokenTtlSeconds)').waitFor();
-      expect(await page.locator('#imbachat-widgetId').isDisabled()).toBe(false);
-    });
-    await context.close();
-  });
-
-  it('shows validation messages next to the fields and warns before leaving with unsaved changes', async () => {
+  it('shows validation messages under the fields, the server\'s too, and warns before leaving with unsaved changes', async () => {
     const context = await browser.newContext();
     const page = await openSettings(context, await superAdmin());
     await withScreenshot(page, 'validation', async () => {
-      await page.locator('#imbachat-widgetScriptUrl').fill('not a url');
-      await page.locator('#imbachat-idSeparator').fill('7');
+      await page.locator('#imbachat-widgetId').fill('not a widget id');
+      await page.locator('#imbachat-apiLogin').fill('chat:login');
       await page.getByRole('button', { name: 'Save' }).click();
-      await page.getByText('Only an https:// address on imbachat.com').waitFor();
-      await page.getByText('One to five characters, no digits').waitFor();
+      await shows(page.locator('#imbachat-widgetId-error'), 'Only letters, digits, ".", "_" and "-"');
+      await shows(page.locator('#imbachat-apiLogin-error'), 'Cannot contain ":"');
 
       // The server has the last word: its 400 answer lands next to the field it names.
-      await page.locator('#imbachat-widgetScriptUrl').fill(SCRIPT_URL);
-      await page.locator('#imbachat-idSeparator').fill(';');
+      await page.locator('#imbachat-widgetId').fill('e2e-widget');
+      await page.locator('#imbachat-apiLogin').fill('chat');
       await page.route('**/imbachat/settings', (route) =>
         route.request().method() === 'PUT'
           ? route.fulfill({
@@ -192,7 +189,7 @@ describe('Settings → ImbaChat', () => {
           : route.continue()
       );
       await page.getByRole('button', { name: 'Save' }).click();
-      await page.locator('#imbachat-widgetId').locator('xpath=ancestor::*[3]').getByText('Refused by the server').waitFor();
+      await shows(page.locator('#imbachat-widgetId-error'), 'Refused by the server');
       await page.unroute('**/imbachat/settings');
 
       await page.getByRole('link', { name: 'Overview' }).click();
@@ -201,41 +198,28 @@ describe('Settings → ImbaChat', () => {
     await context.close();
   });
 
-  it('refuses a widget script address off imbachat.com and a secret key under 16 characters before sending anything', async () => {
+  it('refuses a secret key under 16 characters before sending anything', async () => {
     const context = await browser.newContext();
     const page = await openSettings(context, await superAdmin());
     const puts: string[] = [];
     page.on('request', (request) => {
       if (request.method() === 'PUT') puts.push(request.url());
     });
-    await withScreenshot(page, 'validation-script-and-secret', async () => {
-      const errorOf = (name: string) => page.locator(`#imbachat-${name}-error`);
-      await page.locator('#imbachat-widgetScriptUrl').fill('https://chat.example.com/{widgetId}/widget.js');
+    await withScreenshot(page, 'validation-secret', async () => {
       await page.locator('#imbachat-secretKey').fill('short-secret');
       await page.getByRole('button', { name: 'Save' }).click();
-      await shows(errorOf('widgetScriptUrl'), 'Only an https:// address on imbachat.com or one of its subdomains can be saved here');
-      await shows(errorOf('widgetScriptUrl'), 'another address can only be set in config/plugins (imbachat.config.widgetScriptUrl)');
-      await shows(errorOf('secretKey'), 'At least 16 characters: paste the Secret key from the ImbaChat cabinet');
-      // http on imbachat.com and a look-alike host are refused too.
-      for (const url of ['http://api.imbachat.com/{widgetId}/widget', 'https://imbachat.com.example.net/{widgetId}/widget']) {
-        await page.locator('#imbachat-widgetScriptUrl').fill(url);
-        await page.getByRole('button', { name: 'Save' }).click();
-        await shows(errorOf('widgetScriptUrl'), 'Only an https:// address on imbachat.com');
-      }
+      await shows(page.locator('#imbachat-secretKey-error'), 'At least 16 characters: paste the Secret key from the ImbaChat cabinet');
       expect(puts).toEqual([]);
 
-      // Fixed, the same form saves.
-      await page.locator('#imbachat-widgetScriptUrl').fill('https://api.imbachat.com/imbachat/v1/{widgetId}/widget');
       await page.locator('#imbachat-secretKey').fill('a-secret-key-of-24-chars');
-      await page.getByRole('button', { name: 'Save' }).click();
-      await page.getByText('ImbaChat settings saved').waitFor();
+      await save(page);
       expect(await settingsService(app.strapi).get()).toMatchObject({ secretKey: 'a-secret-key-of-24-chars' });
     });
     await context.close();
   });
 
   it('says which saved secrets cannot be decrypted and clears the banner once they are entered again or removed', async () => {
-    await configure(app.strapi, { apiLogin: 'chat-e2e' });
+    await configure(app.strapi, { widgetId: 'e2e-widget', apiLogin: 'chat-e2e' });
     await writeRow({ ...(await readRow()), apiPassword: UNREADABLE, secretKey: UNREADABLE });
     const context = await browser.newContext();
     const page = await openSettings(context, await superAdmin());
@@ -244,19 +228,17 @@ describe('Settings → ImbaChat', () => {
       await shows(banner, 'Saved secrets can no longer be decrypted');
       await shows(banner, 'The saved API password and Secret key cannot be decrypted');
       await shows(banner, 'admin.secrets.encryptionKey');
-      await shows(banner, 'Until then ImbaChat\'s chat server cannot reach your site (the chat API answers 503) and no chat tokens are issued');
-      await shows(banner, 'the chat token URL answers 503');
+      await shows(banner, "Until then ImbaChat's chat server cannot reach your site and logged-in users get no chat");
       await shows(banner, 'Enter them again below and save, or restore the old encryption key');
       for (const secret of ['apiPassword', 'secretKey']) {
         expect(await page.getByTestId(`${secret}-status`).textContent()).toBe('Cannot be decrypted: enter it again');
       }
-      fs.mkdirSync(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: path.join(ARTIFACTS, 'unreadable-secrets-banner.png') });
+      await shows(page.getByTestId('checklist-cabinet'), 'Copy API password and Secret key from your ImbaChat cabinet');
+      await viewScreenshot(page, path.join(SCREENSHOTS, 'settings-unreadable-secret.png'));
 
       // A new API password replaces the unreadable one; the Secret key is still asked for.
       await page.locator('#imbachat-apiPassword').fill('a-new-api-password-0123');
-      await page.getByRole('button', { name: 'Save' }).click();
-      await page.getByText('ImbaChat settings saved').waitFor();
+      await save(page);
       await shows(banner, 'A saved secret can no longer be decrypted');
       await shows(banner, 'The saved Secret key cannot be decrypted');
       expect(await banner.textContent()).not.toContain('API password');
@@ -265,8 +247,7 @@ describe('Settings → ImbaChat', () => {
       // Removing the unreadable Secret key (null) clears it too.
       await page.getByTestId('secretKey-remove').click();
       expect(await page.getByTestId('secretKey-status').textContent()).toBe('Will be removed on save');
-      await page.getByRole('button', { name: 'Save' }).click();
-      await page.getByText('ImbaChat settings saved').last().waitFor();
+      await save(page);
       await banner.waitFor({ state: 'detached' });
       expect(await page.getByTestId('secretKey-status').textContent()).toBe('Not set');
 
@@ -286,7 +267,7 @@ describe('Settings → ImbaChat', () => {
     await withScreenshot(page, 'short-password', async () => {
       const warning = page.getByTestId('apiPassword-warning');
       await shows(warning, 'This password is shorter than 12 characters');
-      await shows(warning, 'set a longer one in the widget\'s settings in the cabinet');
+      await shows(warning, "set a longer one in the widget's settings in your cabinet");
       expect(await page.getByTestId('apiPassword-status').textContent()).toBe('Set');
       fs.mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: path.join(ARTIFACTS, 'short-api-password.png') });
@@ -300,39 +281,60 @@ describe('Settings → ImbaChat', () => {
 
       // Saving a short one is allowed: the warning stays, now about the saved value.
       await page.locator('#imbachat-apiPassword').fill('tiny-pw');
-      await page.getByRole('button', { name: 'Save' }).click();
-      await page.getByText('ImbaChat settings saved').waitFor();
+      await save(page);
       await shows(warning, 'This password is shorter than 12 characters');
       expect(await settingsService(app.strapi).get()).toMatchObject({ apiPassword: 'tiny-pw' });
     });
     await context.close();
   });
 
-  it('gives an admin with read but not update permission nothing editable', async () => {
-    await configure(app.strapi, { widgetId: 'read-only-widget' });
-    const context = await browser.newContext();
-    const page = await openSettings(context, await reader());
-    await withScreenshot(page, 'read-only', async () => {
-      await page.getByTestId('read-only').waitFor();
-      const fields = ['widgetId', 'widgetScriptUrl', 'apiLogin', 'apiPassword', 'secretKey', 'tokenTtlSeconds', 'profileUrlTemplate', 'idSeparator'];
-      for (const field of fields) expect(await page.locator(`#imbachat-${field}`).isDisabled()).toBe(true);
-      expect(await page.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
-      expect(await page.getByRole('button', { name: 'Test API' }).isDisabled()).toBe(true);
-      expect(await page.locator('#imbachat-widgetId').inputValue()).toBe('read-only-widget');
-    });
-    await context.close();
-  });
-
   it('speaks Russian when the admin does', async () => {
-    await configure(app.strapi, FILLED);
+    await configure(app.strapi, CABINET);
     const context = await browser.newContext();
     await context.addInitScript("window.localStorage.setItem('strapi-admin-language', 'ru')");
     const page = await openSettings(context, await superAdmin());
     await withScreenshot(page, 'russian', async () => {
-      await page.getByRole('heading', { name: 'Доступ чат-сервера' }).waitFor();
+      await page.getByRole('heading', { name: 'Подключение', level: 1 }).waitFor();
+      await page.getByRole('heading', { name: 'Из вашего кабинета ImbaChat' }).waitFor();
       await page.getByText('API пароль', { exact: true }).waitFor();
+      await shows(page.getByTestId('checklist-cabinet'), 'ID виджета, API логин, API пароль и секретный ключ сохранены.');
+      await shows(page.getByTestId('public-url-warning'), 'Чат-сервер ImbaChat не может обратиться по этому адресу');
       await page.getByRole('button', { name: 'Сохранить' }).waitFor();
-      await pageScreenshot(page, path.join(SCREENSHOTS, 'settings-page-ru.png'));
+      await page.getByRole('link', { name: 'Пользователи в чате' }).waitFor();
+      await page.getByTestId('chat-server-status').getByText('Никто не заблокирован.').waitFor();
+      await pageScreenshot(page, path.join(SCREENSHOTS, 'settings-connection-ru.png'));
+    });
+    await context.close();
+  });
+});
+
+describe('Settings → ImbaChat, read-only', () => {
+  it('gives an admin with read but not update permission nothing editable on any page, and no Test API, Unlock or test email', async () => {
+    await configure(app.strapi, { ...CABINET, widgetOptions: { theme: 'dark' } });
+    const context = await browser.newContext();
+    const page = await openSettings(context, await reader());
+    await withScreenshot(page, 'read-only', async () => {
+      await page.getByTestId('read-only').waitFor();
+      for (const field of ['widgetId', 'apiLogin', 'apiPassword', 'secretKey']) expect(await page.locator(`#imbachat-${field}`).isDisabled()).toBe(true);
+      expect(await page.locator('#imbachat-widgetId').inputValue()).toBe(CABINET.widgetId);
+      expect(await page.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+      expect(await page.getByTestId('test-run').isDisabled()).toBe(true);
+      await page.getByTestId('chat-server-status').waitFor();
+      expect(await page.getByRole('button', { name: 'Unlock' }).count()).toBe(0);
+      await pageScreenshot(page, path.join(SCREENSHOTS, 'settings-read-only.png'));
+
+      const pages: [SettingsPageId, string[]][] = [
+        ['users', ['profileUrlTemplate', 'idSeparator', 'shareEmail', 'trackLastSeen', 'chatRoles']],
+        ['widget', ['guests', 'tokenTtlSeconds', 'widgetScriptUrl']],
+        ['notifications', ['notifyByEmail', 'siteUrl', 'notifyEveryMinutes', 'notifyMaxPerMinute', 'notifySubject', 'notifyText']],
+      ];
+      for (const [id, fields] of pages) {
+        await page.goto(`${baseUrl}/admin/settings/imbachat/${id}`);
+        await page.getByTestId('read-only').waitFor();
+        for (const field of fields) expect(await page.locator(`#imbachat-${field}`).isDisabled()).toBe(true);
+        expect(await page.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+      }
+      expect(await page.getByTestId('test-email-send').isDisabled()).toBe(true);
     });
     await context.close();
   });

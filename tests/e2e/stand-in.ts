@@ -2,11 +2,47 @@ import type { Browser, Page } from 'playwright-core';
 import { startStrapi, type TestApp } from '../helpers/strapi';
 import { launchBrowser, listen } from './browser';
 
-/** Stands in for ImbaChat's widget script (its servers are out of reach): records what the page does. */
+/**
+ * Stands in for ImbaChat's widget script (its servers are out of reach): records what the page does,
+ * and draws a small chat window (who it was loaded for, the dialogs opened) where the widget would be,
+ * following the `theme` and `position` options, so a picture of the page shows the chat.
+ */
 export const STAND_IN = `(function () {
   var seen = (window.__imba = window.__imba || { loads: [], dialogs: [] });
-  window.ImbaChat = { load: function () { seen.loads.push(arguments.length ? arguments[0] : 'no arguments'); return Promise.resolve('ready'); } };
-  window.imbaApi = { openDialog: function (id) { seen.dialogs.push(id); } };
+  var box, list;
+  function draw(options) {
+    options = options || {};
+    if (!box) {
+      box = document.createElement('div');
+      box.id = 'imbachat-stand-in';
+      box.setAttribute('role', 'complementary');
+      box.setAttribute('aria-label', 'Chat (test stand-in for the ImbaChat widget)');
+      document.body.appendChild(box);
+    }
+    var dark = options.theme === 'dark';
+    box.style.cssText = 'position:fixed;bottom:16px;' + (options.position === 'left' ? 'left' : 'right') + ':16px;width:280px;' +
+      'font:14px/1.4 system-ui,sans-serif;border-radius:12px;overflow:hidden;z-index:2147483647;box-shadow:0 8px 24px rgba(0,0,0,.25);' +
+      'background:' + (dark ? '#212134' : '#fff') + ';color:' + (dark ? '#eaeaef' : '#32324d');
+    var who = options.user_id ? 'Signed in as user #' + options.user_id + (options.token ? ' with a chat token' : '') : 'A visitor, not logged in';
+    box.innerHTML = '<div style="background:#4945ff;color:#fff;padding:10px 14px;font-weight:600">ImbaChat' +
+      '<span style="font-weight:400;opacity:.8"> · test stand-in</span></div>' +
+      '<div style="padding:12px 14px"><div data-stand-in="who">' + who + '</div>' +
+      '<ul data-stand-in="dialogs" style="margin:8px 0 0;padding-left:18px"></ul></div>';
+    list = box.querySelector('[data-stand-in="dialogs"]');
+    seen.dialogs.forEach(addDialog);
+  }
+  function addDialog(id) {
+    if (!list) return;
+    var item = document.createElement('li');
+    item.textContent = 'Dialog with user #' + id;
+    list.appendChild(item);
+  }
+  window.ImbaChat = { load: function () {
+    seen.loads.push(arguments.length ? arguments[0] : 'no arguments');
+    draw(arguments[0]);
+    return Promise.resolve('ready');
+  } };
+  window.imbaApi = { openDialog: function (id) { seen.dialogs.push(id); addDialog(id); } };
 })();`;
 
 /** The stand-in's record: each `ImbaChat.load` argument ('no arguments' for none) and each dialog opened. */

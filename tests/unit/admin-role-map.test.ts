@@ -1,6 +1,6 @@
 import { ALL_PERMISSIONS, DEFAULT_SETTINGS, type RoleMap } from '../../contract';
-import { toUpdate, type FormValues } from '../../admin/src/pages/Settings/form-values';
-import { missingRoleTypes, withIdentity, withoutRole, withRule } from '../../admin/src/pages/Settings/role-map';
+import { toUpdate, type FormValues } from '../../admin/src/utils/form-values';
+import { missingRoleTypes, withIdentity, withoutRole, withRule } from '../../admin/src/utils/role-map';
 
 const roles = [
   { type: 'authenticated', name: 'Authenticated', description: '' },

@@ -1,5 +1,5 @@
 import { DEFAULT_SETTINGS, checkSetting, type WidgetOptions } from '../../contract';
-import { toUpdate, type FormValues } from '../../admin/src/pages/Settings/form-values';
+import { toUpdate, type FormValues } from '../../admin/src/utils/form-values';
 import {
   WIDGET_DEFAULT,
   WIDGET_OPTION_KEYS,
@@ -8,7 +8,7 @@ import {
   loadCallPreview,
   valueOfChoice,
   withOption,
-} from '../../admin/src/pages/Settings/widget-options';
+} from '../../admin/src/utils/widget-options';
 
 const placeholders = { userId: '<user id>', token: '<chat token>' };
 

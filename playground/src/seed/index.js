@@ -88,7 +88,7 @@ const seedSettings = async (strapi) => {
 const curlLines = ({ api, apiLogin, apiPassword }) => {
   const url = `${api}/v1/users?user_ids=1,2,3`;
   if (apiPassword === DEMO_SETTINGS.apiPassword) return [`    curl -u '${apiLogin}:${apiPassword}' '${url}'`];
-  const why = apiPassword ? 'it is not the demo one, so it is not shown' : 'none is set yet: see Settings → ImbaChat';
+  const why = apiPassword ? 'it is not the demo one, so it is not shown' : 'none is set yet: see Settings → ImbaChat → Connection';
   return [`    curl -u '${apiLogin}:<your API password>' '${url}'`, `    (API password: ${why})`];
 };
 
@@ -100,14 +100,15 @@ const welcomeLines = ({ base, apiLogin, apiPassword }) => {
     '  ImbaChat playground',
     `  Chat demo page    ${base}/chat-demo/`,
     `  Admin panel       ${base}/admin`,
+    `  ImbaChat settings ${base}/admin/settings/imbachat/connection`,
     `  Admin login       ${ADMIN.email} / ${ADMIN.password}`,
     `  Site users        ${SITE_USERS.map((u) => u.username).join(', ')} (password ${USER_PASSWORD}; bob is a moderator, mallory is blocked)`,
     `  Users info URL    ${api}/v1/users`,
     `  Search URL        ${api}/v1/search`,
-    `  Login check URL   ${api}/v1/auth_users`,
-    `  Version URL       ${api}/v1`,
-    `  Chat token        ${api}/token   (Authorization: Bearer <users-permissions JWT>)`,
-    `  Widget            ${api}/widget`,
+    `  Auth users URL    ${api}/v1/auth_users`,
+    `  API version URL   ${api}/v1`,
+    `  Chat token URL    ${api}/token   (Authorization: Bearer <users-permissions JWT>)`,
+    `  Widget URL        ${api}/widget`,
     '',
     '  Try it:',
     ...curlLines({ api, apiLogin, apiPassword }),

@@ -5,10 +5,10 @@ import { useIntl } from 'react-intl';
 import { t } from '../../utils/translation';
 import { chatIdentityOf, type RoleMap, type SettingKey, type SiteRole } from '../../../../contract';
 import { MissingRoles } from './MissingRoles';
-import { hasRule, missingRoleTypes, withIdentity } from './role-map';
+import { hasRule, missingRoleTypes, withIdentity } from '../../utils/role-map';
 import { RoleCard } from './RoleCard';
-import { Cell, Section } from './Section';
-import { SettingInput } from './SettingInput';
+import { Cell, Section } from '../../components/Section';
+import { SettingInput } from '../../components/SettingInput';
 
 interface RolesSectionProps {
   /** users-permissions roles as Strapi has them now (Public left out). */

@@ -1,8 +1,8 @@
 import { Alert } from '@strapi/design-system';
 import { useState } from 'react';
 import { useIntl } from 'react-intl';
-import { t } from '../../utils/translation';
-import type { SecretKey } from '../../../../contract';
+import { t } from '../utils/translation';
+import type { SecretKey } from '../../../contract';
 
 /**
  * Secrets saved in the database that the server can no longer decrypt: Strapi's encryption key

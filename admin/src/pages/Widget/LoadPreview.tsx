@@ -3,7 +3,7 @@ import { useIntl } from 'react-intl';
 import { styled } from 'styled-components';
 import { t } from '../../utils/translation';
 import type { WidgetOptions } from '../../../../contract';
-import { loadCallPreview } from './widget-options';
+import { loadCallPreview } from '../../utils/widget-options';
 
 const Code = styled.pre`
   margin: 0;

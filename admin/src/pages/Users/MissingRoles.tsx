@@ -2,7 +2,7 @@ import { Badge, Box, Button, Flex, Typography } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
 import { t } from '../../utils/translation';
 import { CHAT_PERMISSIONS, chatIdentityOf, type RoleMap } from '../../../../contract';
-import { hasRule, withoutRole, withRule } from './role-map';
+import { hasRule, withoutRole, withRule } from '../../utils/role-map';
 
 interface MissingRolesProps {
   /** Role types the map names that users-permissions no longer has. */

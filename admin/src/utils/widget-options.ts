@@ -1,4 +1,4 @@
-import { FOLLOW_FRONT_END, WIDGET_FLAGS, WIDGET_LANGUAGES, WIDGET_POSITIONS, WIDGET_THEMES, type WidgetOptions } from '../../../../contract';
+import { FOLLOW_FRONT_END, WIDGET_FLAGS, WIDGET_LANGUAGES, WIDGET_POSITIONS, WIDGET_THEMES, type WidgetOptions } from '../../../contract';
 
 /** The seven `ImbaChat.load` options, in the order the page shows them and the preview lists them. */
 export const WIDGET_OPTION_KEYS = ['language', 'theme', 'position', ...WIDGET_FLAGS] as const;

@@ -14,8 +14,8 @@ import {
   type SettingKey,
   type SettingProblem,
   type Settings,
-} from '../../../../contract';
-import { t, type MessageKey } from '../../utils/translation';
+} from '../../../contract';
+import { t, type MessageKey } from './translation';
 
 /**
  * The settings as the form edits them: a secret is '' (keep what is stored), a new value, or null
@@ -23,18 +23,15 @@ import { t, type MessageKey } from '../../utils/translation';
  */
 export type FormValues = Omit<Settings, SecretKey | 'tokenTtlSeconds'> & { tokenTtlSeconds: number | '' } & Record<SecretKey, string | null>;
 
-export const toFormValues = ({
-  apiPasswordSet,
-  secretKeySet,
-  unreadableSecrets,
-  apiPasswordShort,
-  locked,
-  ...settings
-}: PublicSettings): FormValues => ({
-  ...settings,
-  apiPassword: '',
-  secretKey: '',
-});
+/** A page's own settings: what its form holds and its Save sends. */
+export type PageValues = Partial<FormValues>;
+
+/** The form's values for the page's keys (every key when none are given): secrets start empty. */
+export const toFormValues = (settings: PublicSettings, keys: readonly SettingKey[] = SETTING_KEYS): PageValues => {
+  const values: Record<string, unknown> = {};
+  for (const key of keys) values[key] = isSecretKey(key) ? '' : settings[key];
+  return values as PageValues;
+};
 
 /** Equal as JSON values, whatever the order of their keys: the form copies an object it edits. */
 export const sameValue = (a: unknown, b: unknown): boolean => {
@@ -49,11 +46,14 @@ export const sameValue = (a: unknown, b: unknown): boolean => {
   );
 };
 
-/** What a save sends: secrets when typed (or null when removed), other values (a whole role map) when they changed. */
-export const toUpdate = (values: FormValues, initial: FormValues, locked: readonly SettingKey[]): Partial<Record<SettingKey, unknown>> => {
+/**
+ * What a save sends: only the keys the form holds (a page's own), secrets when typed (or null when
+ * removed), other values (a whole role map) when they changed.
+ */
+export const toUpdate = (values: PageValues, initial: PageValues, locked: readonly SettingKey[]): Partial<Record<SettingKey, unknown>> => {
   const update: Partial<Record<SettingKey, unknown>> = {};
   for (const key of SETTING_KEYS) {
-    if (locked.includes(key)) continue;
+    if (locked.includes(key) || !Object.prototype.hasOwnProperty.call(values, key)) continue;
     const value = values[key];
     if (isSecretKey(key) ? value !== '' : !sameValue(value, initial[key])) update[key] = value;
   }
@@ -64,7 +64,7 @@ export const toUpdate = (values: FormValues, initial: FormValues, locked: readon
  * The save as the server will read it, by the same rules: only what is sent is checked, so a value
  * saved before a rule existed can stay.
  */
-export const readSave = (values: FormValues, initial: FormValues, locked: readonly SettingKey[]) =>
+export const readSave = (values: PageValues, initial: PageValues, locked: readonly SettingKey[]) =>
   checkSettingsUpdate(toUpdate(values, initial, locked));
 
 type FieldMessage = MessageDescriptor & { values?: Record<string, string> };

@@ -1,4 +1,4 @@
-import { CHAT_PERMISSIONS, chatIdentityOf, type RoleMap, type RoleRule, type SiteRole } from '../../../../contract';
+import { CHAT_PERMISSIONS, chatIdentityOf, type RoleMap, type RoleRule, type SiteRole } from '../../../contract';
 
 /** What a role is in the chat: its chat role and all ten permissions. */
 export type ChatIdentity = ReturnType<typeof chatIdentityOf>;

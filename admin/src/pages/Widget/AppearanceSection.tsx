@@ -5,9 +5,8 @@ import { useIntl } from 'react-intl';
 import { t } from '../../utils/translation';
 import type { SettingKey, WidgetOptions } from '../../../../contract';
 import { LoadPreview } from './LoadPreview';
-import { Cell, Section } from './Section';
-import { SettingInput } from './SettingInput';
-import { WIDGET_OPTION_KEYS } from './widget-options';
+import { Cell, Section } from '../../components/Section';
+import { WIDGET_OPTION_KEYS } from '../../utils/widget-options';
 import { WidgetOptionSelect } from './WidgetOptionSelect';
 
 interface AppearanceSectionProps {
@@ -16,8 +15,8 @@ interface AppearanceSectionProps {
 }
 
 /**
- * Settings → ImbaChat → Appearance: whether visitors get the widget, the options the front end
- * passes to `ImbaChat.load` (each may be left to the widget), and a preview of that call.
+ * Settings → ImbaChat → Widget → Appearance: the options the front end passes to `ImbaChat.load`
+ * (each may be left to the widget), and a preview of that call.
  */
 export const AppearanceSection = ({ readOnly, locked }: AppearanceSectionProps) => {
   const { formatMessage } = useIntl();
@@ -35,12 +34,7 @@ export const AppearanceSection = ({ readOnly, locked }: AppearanceSectionProps) 
       grid={false}
       testId="appearance"
     >
-      <Grid.Root gap={5}>
-        <Cell>
-          <SettingInput name="guests" type="toggle" locked={locked('guests')} disabled={readOnly || locked('guests')} />
-        </Cell>
-      </Grid.Root>
-      <Flex justifyContent="space-between" alignItems="flex-end" gap={4} paddingTop={2}>
+      <Flex justifyContent="space-between" alignItems="flex-end" gap={4}>
         <Flex direction="column" alignItems="stretch" gap={1} flex="1">
           <Typography variant="sigma" textColor="neutral600" tag="h3">
             {formatMessage(t('field.widgetOptions.label'))}

@@ -1,10 +1,11 @@
-import { Alert, Field, TextInput, Textarea } from '@strapi/design-system';
+import { Field, TextInput, Textarea } from '@strapi/design-system';
 import { useField } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 import { NOTIFY_PLACEHOLDERS, type SettingKey } from '../../../../contract';
 import { t } from '../../utils/translation';
-import { Cell, Section } from './Section';
-import { SettingInput } from './SettingInput';
+import { Notice } from '../../components/Notice';
+import { Cell, Section } from '../../components/Section';
+import { SettingInput } from '../../components/SettingInput';
 
 // The hints name the placeholders: each is shown as itself.
 const PLACEHOLDERS = Object.fromEntries(NOTIFY_PLACEHOLDERS.map((key) => [key, `{${key}}`]));
@@ -66,9 +67,9 @@ export const NotificationsSection = ({ readOnly, locked, emailConfirmation }: No
     >
       {!emailConfirmation && (
         <Cell col={12}>
-          <Alert variant="warning" closeLabel="" title={formatMessage(t('notifications.unconfirmed.title'))} data-testid="email-confirmation-off">
+          <Notice variant="warning" title={formatMessage(t('notifications.unconfirmed.title'))} data-testid="email-confirmation-off">
             {formatMessage(t('notifications.unconfirmed'))}
-          </Alert>
+          </Notice>
         </Cell>
       )}
       <Cell>

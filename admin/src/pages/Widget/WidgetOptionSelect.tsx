@@ -2,7 +2,7 @@ import { Field, SingleSelect, SingleSelectOption } from '@strapi/design-system';
 import { useIntl } from 'react-intl';
 import { t } from '../../utils/translation';
 import { FOLLOW_FRONT_END, type WidgetOptions } from '../../../../contract';
-import { LANGUAGE_NAMES, WIDGET_DEFAULT, choiceOf, choicesOf, isFlag, valueOfChoice, withOption, type WidgetOptionKey } from './widget-options';
+import { LANGUAGE_NAMES, WIDGET_DEFAULT, choiceOf, choicesOf, isFlag, valueOfChoice, withOption, type WidgetOptionKey } from '../../utils/widget-options';
 
 interface WidgetOptionSelectProps {
   optionKey: WidgetOptionKey;

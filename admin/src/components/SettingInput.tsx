@@ -1,9 +1,9 @@
 import { Field, NumberInput, SingleSelect, SingleSelectOption, TextInput, Toggle } from '@strapi/design-system';
 import { useField } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
-import { t } from '../../utils/translation';
-import type { SecretKey } from '../../../../contract';
-import type { FormValues } from './form-values';
+import { t } from '../utils/translation';
+import type { SecretKey } from '../../../contract';
+import type { FormValues } from '../utils/form-values';
 
 export interface Option {
   value: string;

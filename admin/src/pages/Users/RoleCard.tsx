@@ -3,7 +3,7 @@ import { useIntl } from 'react-intl';
 import { t } from '../../utils/translation';
 import { CHAT_PERMISSIONS, CHAT_ROLES, type ChatRole, type SiteRole } from '../../../../contract';
 import { PermissionCheckbox } from './PermissionCheckbox';
-import type { ChatIdentity } from './role-map';
+import type { ChatIdentity } from '../../utils/role-map';
 
 interface RoleCardProps {
   role: SiteRole;

@@ -2,8 +2,8 @@ import { Badge, Box, Button, Field, Flex, TextInput, Typography } from '@strapi/
 import { WarningCircle } from '@strapi/icons';
 import { useField } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
-import { t, type MessageKey } from '../../utils/translation';
-import type { SecretKey } from '../../../../contract';
+import { t, type MessageKey } from '../utils/translation';
+import type { SecretKey } from '../../../contract';
 
 interface SecretInputProps {
   name: SecretKey;
