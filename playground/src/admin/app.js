@@ -1,5 +1,5 @@
-// The admin panel of the playground offers Russian besides English (the plugin ships both).
+// The admin panel of the playground offers every language the plugin ships besides English.
 export default {
-  config: { locales: ['ru'] },
+  config: { locales: ['ru', 'de', 'fr', 'es', 'it', 'pt-BR', 'zh-Hans'] },
   bootstrap() {},
 };
