@@ -379,3 +379,28 @@ describe('DELETE /imbachat/status/lockouts/:key', () => {
     expect((await unlock('not-a-key')).status).toBe(404);
   });
 });
+
+describe("Test API's own request", () => {
+  const runTest = (body: object) => app.http().post('/imbachat/settings/test').set('Authorization', `Bearer ${token}`).send(body);
+
+  it('is not taken for the chat server: a passing or failing run leaves the routes as they were, and only a run on the saved credentials is the last test', async () => {
+    await createSiteUser(app.strapi, { username: 'status-self-test', password: USER_PASSWORD });
+    const passing = await runTest({ user_ids: '1' });
+    expect(passing.status).toBe(200);
+    expect(passing.body).toMatchObject({ ok: true, status: 200, credentials: 'saved' });
+    const failing = await runTest({ user_ids: '1', apiPassword: 'not-the-password' });
+    expect(failing.body).toMatchObject({ ok: false, status: 401, credentials: 'form' });
+    await statusService().flush();
+
+    const data = await statusData();
+    expect(data.routes.find((entry) => entry.route === 'usersInfo')).toEqual({ route: 'usersInfo', lastCall: null, lastSuccess: null, lastFailure: null });
+    expect(data.lastTest).toMatchObject({ ok: true, status: 200 });
+  });
+
+  it('is told apart by a mark only the site can make: a guessed one is recorded as the chat server', async () => {
+    const ip = freshAddress();
+    const res = await from(ip).users(RIGHT).set('X-ImbaChat-Self-Test', 'f'.repeat(64));
+    expect(res.status).toBe(200);
+    expect((await routeStatus('usersInfo')).lastCall).toEqual({ at: expect.any(String), status: 200, ip });
+  });
+});

@@ -3,6 +3,7 @@ import type { Core } from '@strapi/strapi';
 import type { ApiTestResult } from '../../../contract';
 import { credentialsMatch } from '../utils/basic-auth';
 import { getService } from '../utils/get-service';
+import { SELF_TEST_HEADER, selfTestMark } from '../utils/self-test';
 
 const TIMEOUT_MS = 10_000;
 
@@ -50,6 +51,7 @@ const apiTestService = ({ strapi }: { strapi: Core.Strapi }) => ({
         headers: {
           Authorization: `Basic ${Buffer.from(`${apiLogin}:${apiPassword}`).toString('base64')}`,
           Accept: 'application/json',
+          [SELF_TEST_HEADER]: selfTestMark(strapi),
         },
         // A redirect would carry the credentials to wherever it points: show it, never follow it.
         redirect: 'manual',
