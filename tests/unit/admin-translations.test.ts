@@ -9,7 +9,7 @@ const read = (locale: string): Record<string, string> => JSON.parse(readFileSync
 
 /** The ICU arguments a message uses (`{name}`, `{count, plural, …}`), without plural branches' text. */
 export const placeholders = (message: string): string[] =>
-  [...new Set([...message.matchAll(/\{\s*([A-Za-z_][\w]*)\s*[,}]/g)].map((match) => match[1]))].sort();
+  [...new Set([...message.matchAll(/(?<!(?:zero|one|two|few|many|other|=\d+)\s*)\{\s*([A-Za-z_][\w]*)\s*[,}]/g)].map((match) => match[1]))].sort();
 
 const en = read('en');
 
@@ -22,6 +22,8 @@ describe('admin translations', () => {
   it('reads placeholders as react-intl does', () => {
     expect(placeholders('{count, plural, one {# user} other {# users}} since {when}')).toEqual(['count', 'when']);
     expect(placeholders('no argument')).toEqual([]);
+    // A plural branch of one word is text, not an argument.
+    expect(placeholders('{count, plural, one {it} other {them}} {name}')).toEqual(['count', 'name']);
   });
 
   describe.each(LOCALES)('%s', (locale) => {
