@@ -306,6 +306,25 @@ describe('Settings → ImbaChat → Connection', () => {
     });
     await context.close();
   });
+
+  it('speaks German when the admin does, every message of the page from the German file', async () => {
+    await configure(app.strapi, CABINET);
+    const context = await browser.newContext();
+    await context.addInitScript("window.localStorage.setItem('strapi-admin-language', 'de')");
+    const page = await openSettings(context, await superAdmin());
+    await withScreenshot(page, 'german', async () => {
+      await page.getByRole('heading', { name: 'Verbindung', level: 1 }).waitFor();
+      await page.getByRole('heading', { name: 'Aus Ihrem ImbaChat-Kundenbereich' }).waitFor();
+      await page.getByText('API-Passwort', { exact: true }).waitFor();
+      await shows(page.getByTestId('checklist-cabinet'), 'Widget-ID, API-Login, API-Passwort und geheimer Schlüssel sind gespeichert.');
+      await shows(page.getByTestId('public-url-warning'), 'Der Chat-Server von ImbaChat kann diese Adresse nicht erreichen');
+      await page.getByRole('button', { name: 'Speichern' }).waitFor();
+      await page.getByRole('link', { name: 'Benutzer im Chat' }).waitFor();
+      await page.getByTestId('chat-server-status').getByText('Niemand ist gesperrt.').waitFor();
+      await pageScreenshot(page, path.join(SCREENSHOTS, 'settings-connection-de.png'));
+    });
+    await context.close();
+  });
 });
 
 describe('Settings → ImbaChat, read-only', () => {
