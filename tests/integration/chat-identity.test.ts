@@ -397,7 +397,12 @@ describe('the extendUsers hook (config/plugins)', () => {
         { user_id: bob.id, name: 'bob' },
       ]);
     }
-    const lines = (await logged()).slice(before).split('\n').filter((line) => line.includes('extendUsers'));
+    // Strapi writes its file log asynchronously (later still on a busy machine): wait for this case's
+    // line, then a little longer for any other, so none lands in the next case's window.
+    const ours = async () => (await logged()).slice(before).split('\n').filter((line) => line.includes('extendUsers'));
+    for (const started = Date.now(); (await ours()).length < times && Date.now() - started < 5000; ) await new Promise((resolve) => setTimeout(resolve, 25));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const lines = await ours();
     expect(lines).toHaveLength(times);
     for (const line of lines) expect(line).toMatch(message);
   });
