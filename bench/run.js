@@ -302,7 +302,7 @@ no-op; the plugin has no switch) and on, in ${PAIRED_ROUNDS} paired rounds as ab
 
 ${statusLines.map((line) => `- ${line}`).join('\n')}
 
-\`BENCH_ONLY=status node bench/run.js\` runs this part alone (about two minutes).
+\`BENCH_ONLY=status node bench/run.js\` runs this part alone (about a minute).
 
 ## Search at 100,000 and 1,000,000 users
 
