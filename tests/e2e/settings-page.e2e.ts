@@ -288,40 +288,45 @@ describe('Settings → ImbaChat → Connection', () => {
     await context.close();
   });
 
-  it('speaks Russian when the admin does', async () => {
+  // The page in two of its eight languages, every message below read from that language's file.
+  it.each([
+    {
+      language: 'ru',
+      title: 'Подключение',
+      cabinet: 'Из вашего кабинета ImbaChat',
+      apiPassword: 'API пароль',
+      checklist: 'ID виджета, API логин, API пароль и секретный ключ сохранены.',
+      warning: 'Чат-сервер ImbaChat не может обратиться по этому адресу',
+      save: 'Сохранить',
+      usersPage: 'Пользователи в чате',
+      nobodyLocked: 'Никто не заблокирован.',
+    },
+    {
+      language: 'de',
+      title: 'Verbindung',
+      cabinet: 'Aus Ihrem ImbaChat-Kundenbereich',
+      apiPassword: 'API-Passwort',
+      checklist: 'Widget-ID, API-Login, API-Passwort und geheimer Schlüssel sind gespeichert.',
+      warning: 'Der Chat-Server von ImbaChat kann diese Adresse nicht erreichen',
+      save: 'Speichern',
+      usersPage: 'Benutzer im Chat',
+      nobodyLocked: 'Niemand ist gesperrt.',
+    },
+  ])('speaks $language when the admin does', async (words) => {
     await configure(app.strapi, CABINET);
     const context = await browser.newContext();
-    await context.addInitScript("window.localStorage.setItem('strapi-admin-language', 'ru')");
+    await context.addInitScript(`window.localStorage.setItem('strapi-admin-language', '${words.language}')`);
     const page = await openSettings(context, await superAdmin());
-    await withScreenshot(page, 'russian', async () => {
-      await page.getByRole('heading', { name: 'Подключение', level: 1 }).waitFor();
-      await page.getByRole('heading', { name: 'Из вашего кабинета ImbaChat' }).waitFor();
-      await page.getByText('API пароль', { exact: true }).waitFor();
-      await shows(page.getByTestId('checklist-cabinet'), 'ID виджета, API логин, API пароль и секретный ключ сохранены.');
-      await shows(page.getByTestId('public-url-warning'), 'Чат-сервер ImbaChat не может обратиться по этому адресу');
-      await page.getByRole('button', { name: 'Сохранить' }).waitFor();
-      await page.getByRole('link', { name: 'Пользователи в чате' }).waitFor();
-      await page.getByTestId('chat-server-status').getByText('Никто не заблокирован.').waitFor();
-      await pageScreenshot(page, path.join(SCREENSHOTS, 'settings-connection-ru.png'));
-    });
-    await context.close();
-  });
-
-  it('speaks German when the admin does, every message of the page from the German file', async () => {
-    await configure(app.strapi, CABINET);
-    const context = await browser.newContext();
-    await context.addInitScript("window.localStorage.setItem('strapi-admin-language', 'de')");
-    const page = await openSettings(context, await superAdmin());
-    await withScreenshot(page, 'german', async () => {
-      await page.getByRole('heading', { name: 'Verbindung', level: 1 }).waitFor();
-      await page.getByRole('heading', { name: 'Aus Ihrem ImbaChat-Kundenbereich' }).waitFor();
-      await page.getByText('API-Passwort', { exact: true }).waitFor();
-      await shows(page.getByTestId('checklist-cabinet'), 'Widget-ID, API-Login, API-Passwort und geheimer Schlüssel sind gespeichert.');
-      await shows(page.getByTestId('public-url-warning'), 'Der Chat-Server von ImbaChat kann diese Adresse nicht erreichen');
-      await page.getByRole('button', { name: 'Speichern' }).waitFor();
-      await page.getByRole('link', { name: 'Benutzer im Chat' }).waitFor();
-      await page.getByTestId('chat-server-status').getByText('Niemand ist gesperrt.').waitFor();
-      await pageScreenshot(page, path.join(SCREENSHOTS, 'settings-connection-de.png'));
+    await withScreenshot(page, `language-${words.language}`, async () => {
+      await page.getByRole('heading', { name: words.title, level: 1 }).waitFor();
+      await page.getByRole('heading', { name: words.cabinet }).waitFor();
+      await page.getByText(words.apiPassword, { exact: true }).waitFor();
+      await shows(page.getByTestId('checklist-cabinet'), words.checklist);
+      await shows(page.getByTestId('public-url-warning'), words.warning);
+      await page.getByRole('button', { name: words.save }).waitFor();
+      await page.getByRole('link', { name: words.usersPage }).waitFor();
+      await page.getByTestId('chat-server-status').getByText(words.nobodyLocked).waitFor();
+      await pageScreenshot(page, path.join(SCREENSHOTS, `settings-connection-${words.language}.png`));
     });
     await context.close();
   });
