@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -221,17 +222,35 @@ export const siteUserJwt = (strapi: Core.Strapi, id: number): Promise<string> =>
  * every 5 s whatever the requests (tests/integration/status.test.ts pins that): no request's own
  * statement, so it is not counted.
  */
+/**
+ * Counts the SQL statements that HTTP requests answered during `work` send. A statement counts only when
+ * it runs in the asynchronous context of a request still being answered, so the plugin's own timers
+ * (outbox poll, search-index check, chat-server status flush) never add to the figure, however they fall.
+ */
 export const countQueries = async (strapi: Core.Strapi, work: () => Promise<unknown>) => {
+  type Answering = { open: boolean };
+  const context = new AsyncLocalStorage<Answering>();
+  const server = strapi.server.httpServer;
+  // Runs before Koa's own listener: what Koa then does for this request carries the marker.
+  const onRequest = (_request: unknown, response: { once: (event: string, done: () => void) => void }) => {
+    const answering: Answering = { open: true };
+    response.once('finish', () => (answering.open = false));
+    response.once('close', () => (answering.open = false));
+    context.enterWith(answering);
+  };
   let count = 0;
   const listener = (query: { sql?: string }) => {
+    if (!context.getStore()?.open) return;
     if (!String(query.sql).includes('imbachat_status')) count += 1;
   };
   const knex = strapi.db.connection;
+  server.prependListener('request', onRequest);
   knex.on('query', listener);
   try {
     await work();
   } finally {
     knex.removeListener('query', listener);
+    server.removeListener('request', onRequest);
   }
   return count;
 };

@@ -349,6 +349,7 @@ describe('the extendUsers hook (config/plugins)', () => {
       expect(b).not.toHaveProperty('profiles');
       const ids = [alice.id, bob.id, carol.id, mallory.id];
       const counts = [await countQueries(app.strapi, () => usersById(alice.id)), await countQueries(app.strapi, () => usersById(...ids))];
+      expect(counts[0]).toBeGreaterThan(0);
       expect(counts[1]).toBe(counts[0]);
     } finally {
       await profiles.deleteMany({ where: { id: { $in: [shop.id, team.id] } } });
@@ -474,6 +475,7 @@ describe('the user object against the shape ImbaChat reads', () => {
     const ids = [alice.id, bob.id, carol.id, mallory.id];
     await usersById(alice.id); // settings read once
     const plain = await countQueries(app.strapi, ask(ids));
+    expect(plain).toBeGreaterThan(0);
     await configure(app.strapi, { chatRoles: true, badgeField: 'plan', lastLoginField: 'lastVisit', trackLastSeen: true });
     await usersById(alice.id); // settings read once
     const withAll = [await countQueries(app.strapi, ask(ids.slice(0, 1))), await countQueries(app.strapi, ask(ids))];
