@@ -1,9 +1,9 @@
 /**
- * The plugin's front-end routes, `<apiPrefix>/imbachat/token` and `<apiPrefix>/imbachat/widget`, over
- * fetch. `apiPrefix` is the site's `api.rest.prefix` in Strapi's config (`/api` unless changed).
+ * The plugin's front-end routes, `<apiPrefix>/imbachat/token`, `/widget` and `/dialog`, over fetch.
+ * `apiPrefix` is the site's `api.rest.prefix` in Strapi's config (`/api` unless changed).
  */
 import type { ChatToken, GuestsOff, WidgetInfo } from '../../contract';
-import { ImbaChatError } from './errors';
+import { ImbaChatError, type ImbaChatErrorCode } from './errors';
 
 export const DEFAULT_API_PREFIX = '/api';
 
@@ -33,27 +33,50 @@ export const apiPrefixPath = (apiPrefix: string | null | undefined): string => {
   return path;
 };
 
-const getJson = async <T>({ strapiUrl, apiPrefix }: StrapiAddress, route: string, jwt?: string): Promise<T> => {
+/** `POST /dialog`'s refusals by HTTP status. */
+const DIALOG_CODES: Record<number, ImbaChatErrorCode> = { 400: 'self-dialog', 401: 'unauthorized', 403: 'dialog-refused', 404: 'unknown-user', 429: 'rate-limited' };
+
+const requestJson = async <T>({ strapiUrl, apiPrefix }: StrapiAddress, route: string, jwt?: string, body?: unknown, codes: Record<number, ImbaChatErrorCode> = {}): Promise<T> => {
   const url = `${strapiUrl.replace(/\/+$/, '')}${apiPrefixPath(apiPrefix)}/imbachat/${route}`;
+  const headers: Record<string, string> = jwt ? { Authorization: `Bearer ${jwt}` } : {};
+  if (body) headers['Content-Type'] = 'application/json';
   let response: Response;
   try {
-    response = await fetch(url, { headers: jwt ? { Authorization: `Bearer ${jwt}` } : {}, credentials: 'omit' });
+    response = await fetch(url, { method: body ? 'POST' : 'GET', headers, body: body ? JSON.stringify(body) : undefined, credentials: 'omit' });
   } catch (error) {
     throw new ImbaChatError(`Cannot reach ${url}: ${(error as Error).message}`, 0);
   }
-  const body: unknown = await response.json().catch(() => null);
+  const answer: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    const message = (body as { error?: { message?: string } } | null)?.error?.message;
-    throw new ImbaChatError(message ?? `${url} answered HTTP ${response.status}`, response.status);
+    const message = (answer as { error?: { message?: string } } | null)?.error?.message;
+    throw new ImbaChatError(message ?? `${url} answered HTTP ${response.status}`, response.status, codes[response.status]);
   }
-  return body as T;
+  return answer as T;
 };
 
 /** A chat token for the user whose users-permissions JWT this is, with the widget's script and the site's options. */
-export const fetchChatToken = ({ jwt, ...site }: StrapiAddress & { jwt: string }) => getJson<ChatToken>(site, 'token', jwt);
+export const fetchChatToken = ({ jwt, ...site }: StrapiAddress & { jwt: string }) => requestJson<ChatToken>(site, 'token', jwt);
 
 /** The widget's id, script and the site's options, for a visitor; or `{guests: false}` while the site keeps the chat for users. */
-export const fetchWidget = (site: StrapiAddress) => getJson<WidgetInfo | GuestsOff>(site, 'widget');
+export const fetchWidget = (site: StrapiAddress) => requestJson<WidgetInfo | GuestsOff>(site, 'widget');
 
 /** Whether the widget route said that visitors get no chat (guest mode off). */
 export const isGuestsOff = (answer: WidgetInfo | GuestsOff): answer is GuestsOff => (answer as GuestsOff).guests === false;
+
+/** POST /api/imbachat/dialog: a dialog token for "Write message" (`{user_id, initiator, status, exp}`, signed by the site). */
+export interface DialogToken {
+  token: string;
+  /** The other user. */
+  user_id: number;
+  /** 0: the dialog opens at once; 1: the other user must accept it first (`need_access`). */
+  status: 0 | 1;
+  expires_at: number;
+}
+
+/**
+ * A dialog token for writing to `userId`, for the user whose JWT this is. A refusal is an
+ * ImbaChatError with the HTTP status and a code: 403 `dialog-refused`, 404 `unknown-user` (also a
+ * blocked one), 400 `self-dialog`, 429 `rate-limited`, 401 `unauthorized`.
+ */
+export const fetchDialogToken = ({ jwt, userId, ...site }: StrapiAddress & { jwt: string; userId: number | string }) =>
+  requestJson<DialogToken>(site, 'dialog', jwt, { user_id: userId }, DIALOG_CODES);

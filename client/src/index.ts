@@ -1,14 +1,29 @@
 /**
- * strapi-plugin-imbachat/client: the ImbaChat widget for a headless front end in three lines.
+ * strapi-plugin-imbachat/client: the ImbaChat widget for a headless front end in three lines, and
+ * its calls: dialogs, group chats, chats inside the page, its window and its events.
  * No dependencies and nothing of Node, Strapi or React: runs in any current browser.
  */
-import { fetchChatToken, fetchWidget, isGuestsOff, type StrapiAddress } from './api';
+import { fetchChatToken, fetchDialogToken, fetchWidget, isGuestsOff, type DialogToken, type StrapiAddress } from './api';
 import { mergeLoadOptions, userLoadOptions, type LoadOptions } from './options';
-import { DEFAULT_TIMEOUT_MS, openDialog, pageLanguage, startWidget } from './widget';
+import { DEFAULT_TIMEOUT_MS, pageLanguage, startWidget } from './widget';
 
 export { ImbaChatError, type ImbaChatErrorCode } from './errors';
 export { scriptUrlAllowed } from './script-url';
-export { fetchChatToken, fetchWidget, openDialog, type LoadOptions, type StrapiAddress };
+export { fetchChatToken, fetchDialogToken, fetchWidget, type DialogToken, type LoadOptions, type StrapiAddress };
+export {
+  closeChat,
+  embedChat,
+  joinRoom,
+  onWidget,
+  openChat,
+  openDialog,
+  type EmbedOptions,
+  type ImbaApi,
+  type OpenDialogOptions,
+  type Room,
+  type WaitOptions,
+  type WidgetListener,
+} from './widget';
 
 import type { ChatToken, GuestsOff, WidgetInfo, WidgetOptions } from '../../contract';
 

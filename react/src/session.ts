@@ -45,7 +45,16 @@ export interface ChatLoader {
   loadForVisitor(request: ChatRequest): Promise<boolean>;
   fetchChatToken(request: { strapiUrl: string; apiPrefix?: string | null; jwt: string }): Promise<ChatToken>;
   loadForUser(grant: ChatToken, request: ChatRequest): Promise<unknown>;
-  openDialog(userId: number | string, options: { timeoutMs?: number }): Promise<unknown>;
+  /** With the session's `strapiUrl`, `apiPrefix` and `jwt`: a user's dialog token comes from the site. */
+  openDialog(userId: number | string, options: DialogRequest): Promise<unknown>;
+}
+
+/** What the loader's openDialog gets: the caller's wait, and who is asking (no `jwt`: a visitor). */
+export interface DialogRequest {
+  timeoutMs?: number;
+  strapiUrl?: string;
+  apiPrefix?: string | null;
+  jwt?: string | null;
 }
 
 export const IDLE: ChatState = Object.freeze({ status: 'idle', error: null, userId: null, reloadForUserId: null });
@@ -64,6 +73,20 @@ export const createChatSession = (loader: ChatLoader) => {
   let loadedFor: number | 'visitor' | undefined;
   /** One load at a time, in the order asked. */
   let queue = Promise.resolve();
+  /** The last request: whose JWT a dialog token is asked with. */
+  let current: ChatRequest | undefined;
+
+  /** Refuses at once while this visitor has no chat (a call would wait for a widget that never comes, or reach another user's). */
+  const refusal = (): ImbaChatError | undefined => {
+    if (state.status === 'guests-off') return new ImbaChatError('The chat is for logged-in users only: log in to write', 0, 'guests-off');
+    if (state.status === 'logged-out') return new ImbaChatError('You logged out: reload the page to chat', 0, 'logged-out');
+    if (state.status === 'reload-needed') return new ImbaChatError('Another user logged in: reload the page to chat as them', 0, 'reload-needed');
+    return undefined;
+  };
+  const guard = <T>(call: () => Promise<T>): Promise<T> => {
+    const refused = refusal();
+    return refused ? Promise.reject(refused) : call();
+  };
 
   const run = async (identity: string, request: ChatRequest) => {
     if (identity !== requested) return; // superseded before its turn
@@ -100,6 +123,7 @@ export const createChatSession = (loader: ChatLoader) => {
     /** Loads the widget for this Strapi URL, API prefix and JWT (none: a visitor), unless it was asked for already. */
     start(request: ChatRequest) {
       const identity = `${request.strapiUrl}\n${request.apiPrefix ?? ''}\n${request.jwt ?? ''}`;
+      current = request;
       if (identity === requested) return;
       requested = identity;
       queue = queue.then(() => run(identity, request));
@@ -112,18 +136,17 @@ export const createChatSession = (loader: ChatLoader) => {
     },
     getSnapshot: () => state,
     getServerSnapshot: () => IDLE,
-    /** Opens a dialog with this user, waiting for the widget; refuses at once when this visitor has no chat. */
-    openDialog(userId: number | string, options: { timeoutMs?: number } = {}): Promise<unknown> {
-      if (state.status === 'guests-off') {
-        return Promise.reject(new ImbaChatError('The chat is for logged-in users only: log in to write', 0, 'guests-off'));
-      }
-      if (state.status === 'logged-out') {
-        return Promise.reject(new ImbaChatError('You logged out: reload the page to chat', 0, 'logged-out'));
-      }
-      if (state.status === 'reload-needed') {
-        return Promise.reject(new ImbaChatError('Another user logged in: reload the page to chat as them', 0, 'reload-needed'));
-      }
-      return loader.openDialog(userId, options);
+    /**
+     * Runs a widget call (openChat, joinRoom, embedChat, …) unless this visitor has no chat: then it
+     * refuses at once with `guests-off`, `logged-out` or `reload-needed`.
+     */
+    guard,
+    /**
+     * Opens a dialog with this user, waiting for the widget; for a logged-in user with a dialog token
+     * the site signs (the session's Strapi URL, API prefix and JWT); refuses at once when this visitor has no chat.
+     */
+    openDialog(userId: number | string, { timeoutMs }: { timeoutMs?: number } = {}): Promise<unknown> {
+      return guard(() => loader.openDialog(userId, { timeoutMs, strapiUrl: current?.strapiUrl, apiPrefix: current?.apiPrefix, jwt: current?.jwt }));
     },
   };
 };
