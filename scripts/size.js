@@ -5,7 +5,7 @@ const path = require('node:path');
 const zlib = require('node:zlib');
 const esbuild = require('esbuild');
 
-const LIMIT = 2048;
+const LIMIT = 2560;
 const file = path.resolve(__dirname, '..', 'dist', 'client', 'index.mjs');
 if (!fs.existsSync(file)) {
   console.error('size: build the plugin first (npm run build)');

@@ -108,9 +108,10 @@ export const startWidget = async (widget: WidgetInfo, options: LoadOptions, time
 /** The page's language, for `language: 'auto'`: the site's `<html lang>`, else the browser's. */
 export const pageLanguage = () => document.documentElement.lang || navigator.language;
 
+const notReady = (timeoutMs: number) => `The ImbaChat widget was not ready within ${timeoutMs / 1000} s`;
+
 /** `window.imbaApi` once the widget script has run. */
-const widgetApi = (timeoutMs = DEFAULT_TIMEOUT_MS) =>
-  waitFor(() => widgetWindow().imbaApi, timeoutMs, `The ImbaChat widget was not ready within ${timeoutMs / 1000} s`);
+const widgetApi = (timeoutMs = DEFAULT_TIMEOUT_MS) => waitFor(() => widgetWindow().imbaApi, timeoutMs, notReady(timeoutMs));
 
 /** `window.imbaApi` once the widget has loaded (what `placeHolder` needs). */
 const loadedApi = async (timeoutMs = DEFAULT_TIMEOUT_MS) => {
@@ -121,7 +122,7 @@ const loadedApi = async (timeoutMs = DEFAULT_TIMEOUT_MS) => {
     api.on('imbaChat.loaded', () => markLoaded());
   }
   return new Promise<ImbaApi>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new ImbaChatError(`The ImbaChat widget did not load within ${timeoutMs / 1000} s`, 0, 'widget-timeout')), deadline - Date.now());
+    const timer = setTimeout(() => reject(new ImbaChatError(notReady(timeoutMs), 0, 'widget-timeout')), deadline - Date.now());
     widgetLoaded.then(() => {
       clearTimeout(timer);
       resolve(api);
@@ -166,7 +167,7 @@ const embedded = new WeakMap<Element, { key: string; done: Promise<unknown> }>()
  */
 export const embedChat = (element: Element, { slug, name = slug, timeoutMs }: EmbedOptions): Promise<unknown> => {
   if (typeof slug !== 'string' || !SLUG.test(slug)) {
-    return Promise.reject(new ImbaChatError(`The chat's slug must be a letter, then letters, digits, - or _ (at most 64), not ${JSON.stringify(slug)}`, 0, 'bad-slug'));
+    return Promise.reject(new ImbaChatError(`Bad chat slug ${JSON.stringify(slug)}: a letter, then letters, digits, - or _ (at most 64)`, 0, 'bad-slug'));
   }
   const key = `${slug}\n${name}`;
   const before = embedded.get(element);
