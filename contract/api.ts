@@ -212,3 +212,20 @@ export interface TestEmailResult {
   /** Why it failed, in words (the provider's message, no secret). */
   error?: string;
 }
+
+/** A dialog token's `status`: 0 the dialog opens at once, 1 the other user must accept it first (`need_access`). */
+export type DialogStatus = 0 | 1;
+
+/** POST /api/imbachat/dialog: a dialog token for "Write message" (`imbaApi.openDialog(user_id, 0, token)`). */
+export interface DialogToken {
+  token: string;
+  /** The other user. */
+  user_id: number;
+  status: DialogStatus;
+  expires_at: number;
+}
+
+/** POST /imbachat/dashboard (admin, `plugin::imbachat.dashboard.open`): where the moderation dashboard opens. */
+export interface DashboardLink {
+  url: string;
+}

@@ -1,6 +1,8 @@
 import { yup } from '@strapi/utils';
 import { isAddressOrRange } from '../utils/client-address';
 import { EXTEND_USERS_CONCURRENCY, type ExtendUsers } from '../utils/extend-users';
+import { CAN_OPEN_DIALOG_TIMEOUT_MS, DIALOG_TOKENS_RULE, type CanOpenDialog } from '../utils/can-open-dialog';
+import { DASHBOARD_TIMEOUT_MS, IMBACHAT_API_URL, imbachatApiUrlProblem } from '../utils/imbachat-api-url';
 import { SETTING_KEYS, castConfigValue, checkSetting, isSettingKey, type Settings } from '../../../contract';
 
 export interface ThrottleRule {
@@ -28,9 +30,18 @@ export interface PluginConfig extends Partial<Settings> {
   extendUsersConcurrency: number;
   /** Notifications waiting in the outbox at most; beyond, the notifications route answers 503. */
   outboxMax: number;
+  /** The site's rule for "Write message" (README: "Dialog tokens"); longer than the timeout, it refuses. */
+  canOpenDialog?: CanOpenDialog;
+  canOpenDialogTimeoutMs: number;
+  /** Dialog tokens one user may get per window, counted across instances. */
+  dialogTokens: ThrottleRule;
+  /** ImbaChat's API, asked for the moderation dashboard's support user: https, or http to a loopback address. */
+  imbachatApiUrl: string;
+  dashboardTimeoutMs: number;
 }
 
-const OPERATIONAL_KEYS = ['throttle', 'settingsCacheMs', 'extendUsers', 'extendUsersConcurrency', 'outboxMax'] as const;
+const OPERATIONAL_KEYS = ['throttle', 'settingsCacheMs', 'extendUsers', 'extendUsersConcurrency', 'outboxMax',
+  'canOpenDialog', 'canOpenDialogTimeoutMs', 'dialogTokens', 'imbachatApiUrl', 'dashboardTimeoutMs'] as const;
 
 const throttleRule = yup
   .object({
@@ -62,6 +73,16 @@ const operationalSchemas = {
     .mixed()
     .test('function', '${path} must be a function (users, { strapi, route }) => users', (value) => value === undefined || value === null || typeof value === 'function'),
   extendUsersConcurrency: yup.number().integer().min(1).max(100),
+  canOpenDialog: yup
+    .mixed()
+    .test('function', '${path} must be a function ({ initiator, user_id }, { strapi }) => "default" | "need_access" | false', (value) => value === undefined || value === null || typeof value === 'function'),
+  canOpenDialogTimeoutMs: yup.number().integer().min(10).max(60_000),
+  dialogTokens: throttleRule,
+  imbachatApiUrl: yup.mixed().test('url', (value, context) => {
+    const problem = imbachatApiUrlProblem(value);
+    return problem ? context.createError({ message: `\${path} ${problem}` }) : true;
+  }),
+  dashboardTimeoutMs: yup.number().integer().min(10).max(60_000),
 };
 
 const defaultConfig: PluginConfig = {
@@ -73,6 +94,10 @@ const defaultConfig: PluginConfig = {
   settingsCacheMs: 750,
   extendUsersConcurrency: EXTEND_USERS_CONCURRENCY,
   outboxMax: 10_000,
+  canOpenDialogTimeoutMs: CAN_OPEN_DIALOG_TIMEOUT_MS,
+  dialogTokens: { ...DIALOG_TOKENS_RULE },
+  imbachatApiUrl: IMBACHAT_API_URL,
+  dashboardTimeoutMs: DASHBOARD_TIMEOUT_MS,
 };
 
 /** A config value that counts as "not set", so the admin's stored value is used. */

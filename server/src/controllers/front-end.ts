@@ -5,8 +5,16 @@ import { unreadableReason } from '../services/settings';
 import { keepAuthErrorMessages } from '../utils/auth-errors';
 import type { GuestsOff } from '../../../contract';
 import { getService } from '../utils/get-service';
+import { parseDialogRequest } from '../validation/dialog-request';
 
 const BEARER = /^Bearer +(\S+) *$/i;
+
+/** The site user behind the request's users-permissions JWT: UnauthorizedError or ForbiddenError otherwise. */
+const loggedInUser = async (strapi: Core.Strapi, ctx: Context) => {
+  const accessToken = BEARER.exec(ctx.get('authorization'))?.[1];
+  if (!accessToken) throw new errors.UnauthorizedError('Log in first: send the user\'s JWT as "Authorization: Bearer <jwt>"');
+  return getService(strapi, 'siteAuth').userIdFromAccessToken(accessToken);
+};
 
 /** What the site's own front end asks for: the widget's address, and a chat token for its user. Strapi's error shape. */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
@@ -22,9 +30,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   },
 
   token: keepAuthErrorMessages(async (ctx: Context) => {
-    const accessToken = BEARER.exec(ctx.get('authorization'))?.[1];
-    if (!accessToken) throw new errors.UnauthorizedError('Log in first: send the user\'s JWT as "Authorization: Bearer <jwt>"');
-    const userId = await getService(strapi, 'siteAuth').userIdFromAccessToken(accessToken);
+    const userId = await loggedInUser(strapi, ctx);
 
     const { settings, unreadable } = await getService(strapi, 'settings').snapshot();
     if (!settings.secretKey && unreadable.includes('secretKey')) return ctx.serviceUnavailable(unreadableReason('secretKey'));
@@ -35,5 +41,24 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     ctx.body = getService(strapi, 'chatToken').issue(userId, settings);
     // After the answer is ready; the write itself waits for the next turn of the event loop.
     if (settings.trackLastSeen) getService(strapi, 'lastSeen').record(userId);
+  }),
+
+  /** A dialog token for "Write message": the site's `canOpenDialog` hook says whether, and how. */
+  dialog: keepAuthErrorMessages(async (ctx: Context) => {
+    const initiator = await loggedInUser(strapi, ctx);
+    const { settings, unreadable } = await getService(strapi, 'settings').snapshot();
+    if (!settings.secretKey && unreadable.includes('secretKey')) return ctx.serviceUnavailable(unreadableReason('secretKey'));
+    if (!settings.widgetId || !settings.secretKey) {
+      return ctx.serviceUnavailable('ImbaChat is not configured: set the widget ID and the secret key');
+    }
+    const { userId } = parseDialogRequest(ctx.request.body);
+    ctx.set('Cache-Control', 'no-store');
+    try {
+      ctx.body = await getService(strapi, 'dialogToken').issue(initiator, userId, settings);
+    } catch (error) {
+      const retryAfter = (error as { details?: { retryAfter?: unknown } }).details?.retryAfter;
+      if (error instanceof errors.RateLimitError && typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
+      throw error;
+    }
   }),
 });

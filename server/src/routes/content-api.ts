@@ -19,5 +19,6 @@ export default {
     { method: 'POST', path: '/v1/notifications', handler: 'chat-server.notifications', config: chatServer },
     { method: 'GET', path: '/token', handler: 'front-end.token', config: publicRoute },
     { method: 'GET', path: '/widget', handler: 'front-end.widget', config: publicRoute },
+    { method: 'POST', path: '/dialog', handler: 'front-end.dialog', config: publicRoute },
   ],
 };

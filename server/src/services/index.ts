@@ -11,6 +11,7 @@ import notifications from './notifications';
 import outbox from './outbox';
 import status from './status';
 import testEmail from './test-email';
+import dialogToken from './dialog-token';
 
 export default {
   settings,
@@ -26,4 +27,5 @@ export default {
   outbox,
   status,
   testEmail,
+  dialogToken,
 };
