@@ -2,7 +2,7 @@
  * The plugin's front-end routes, `<apiPrefix>/imbachat/token`, `/widget` and `/dialog`, over fetch.
  * `apiPrefix` is the site's `api.rest.prefix` in Strapi's config (`/api` unless changed).
  */
-import type { ChatToken, GuestsOff, WidgetInfo } from '../../contract';
+import type { ChatToken, DialogToken, GuestsOff, WidgetInfo } from '../../contract';
 import { ImbaChatError, type ImbaChatErrorCode } from './errors';
 
 export const DEFAULT_API_PREFIX = '/api';
@@ -62,16 +62,6 @@ export const fetchWidget = (site: StrapiAddress) => requestJson<WidgetInfo | Gue
 
 /** Whether the widget route said that visitors get no chat (guest mode off). */
 export const isGuestsOff = (answer: WidgetInfo | GuestsOff): answer is GuestsOff => (answer as GuestsOff).guests === false;
-
-/** POST /api/imbachat/dialog: a dialog token for "Write message" (`{user_id, initiator, status, exp}`, signed by the site). */
-export interface DialogToken {
-  token: string;
-  /** The other user. */
-  user_id: number;
-  /** 0: the dialog opens at once; 1: the other user must accept it first (`need_access`). */
-  status: 0 | 1;
-  expires_at: number;
-}
 
 /**
  * A dialog token for writing to `userId`, for the user whose JWT this is. A refusal is an

@@ -3,13 +3,13 @@
  * its calls: dialogs, group chats, chats inside the page, its window and its events.
  * No dependencies and nothing of Node, Strapi or React: runs in any current browser.
  */
-import { fetchChatToken, fetchDialogToken, fetchWidget, isGuestsOff, type DialogToken, type StrapiAddress } from './api';
+import { fetchChatToken, fetchDialogToken, fetchWidget, isGuestsOff, type StrapiAddress } from './api';
 import { mergeLoadOptions, userLoadOptions, type LoadOptions } from './options';
 import { DEFAULT_TIMEOUT_MS, pageLanguage, startWidget } from './widget';
 
 export { ImbaChatError, type ImbaChatErrorCode } from './errors';
 export { scriptUrlAllowed } from './script-url';
-export { fetchChatToken, fetchDialogToken, fetchWidget, type DialogToken, type LoadOptions, type StrapiAddress };
+export { fetchChatToken, fetchDialogToken, fetchWidget, type LoadOptions, type StrapiAddress };
 export {
   closeChat,
   embedChat,
@@ -25,9 +25,9 @@ export {
   type WidgetListener,
 } from './widget';
 
-import type { ChatToken, GuestsOff, WidgetInfo, WidgetOptions } from '../../contract';
+import type { ChatToken, DialogStatus, DialogToken, GuestsOff, WidgetInfo, WidgetOptions } from '../../contract';
 
-export type { ChatToken, GuestsOff, WidgetInfo, WidgetOptions };
+export type { ChatToken, DialogStatus, DialogToken, GuestsOff, WidgetInfo, WidgetOptions };
 
 /** What loadImbaChat resolves with when it added no widget: a visitor, on a site whose guest mode is off. */
 export interface NotLoaded {

@@ -51,6 +51,30 @@ describe('the chat demo page', () => {
     await context.close();
   });
 
+  it("embeds the public chat once the widget has loaded, hears its event, and opens and closes it from the site's buttons", async () => {
+    const { context, page } = await openDemo();
+    await withScreenshot(page, 'demo-widget-calls', async () => {
+      await shows(page.locator('#status'), 'You are a visitor');
+      // The element embedChat was given: id = slug, marked for the widget, drawn into by placeHolder.
+      await shows(page.locator('#public #playground-public[data-imbachat_chat_ph="1"]'), 'Playground public chat');
+      await shows(page.locator('#widget-events'), 'The widget said: imbaChat.loaded.');
+      await page.locator('#close-chat').click();
+      await page.locator('#open-chat').click();
+      await page.waitForFunction('window.__imba.calls.length >= 5');
+      const { calls, placed } = await seen(page);
+      expect(calls).toEqual([
+        ['on', 'imbaChat.loaded', 'function'], // onWidget
+        ['on', 'imbaChat.loaded', 'function'], // embedChat, waiting for the widget to load
+        ['placeHolder', 'playground-public', 'Playground public chat'],
+        ['closeChat'],
+        ['openChat'],
+      ]);
+      expect(placed).toEqual([{ slug: 'playground-public', name: 'Playground public chat', marked: '1' }]);
+      await pageScreenshot(page, '/tmp/s21c/chat-demo-visitor.png');
+    });
+    await context.close();
+  });
+
   it('tells a visitor the chat is for site users while guest mode is off, adding no script', async () => {
     await configure(app.strapi, { guests: false });
     try {
@@ -62,6 +86,8 @@ describe('the chat demo page', () => {
         expect(await page.evaluate<number>(`document.querySelectorAll('script[src*="api.imbachat.com"]').length`)).toBe(0);
         expect(requested).toEqual([]);
         expect(await page.locator('#error').isVisible()).toBe(false);
+        expect(await page.locator('#public').isVisible()).toBe(false);
+        expect(await page.locator('#widget').isVisible()).toBe(false);
       });
       await context.close();
     } finally {
@@ -86,6 +112,61 @@ describe('the chat demo page', () => {
       expect([...new Set(requested)]).toEqual([SCRIPT_URL]);
       await shows(page.locator('#people'), 'Bob Builder');
       await pageScreenshot(page, path.join(SCREENSHOTS, 'chat-demo.png'));
+    });
+    await context.close();
+  });
+
+  it('"Write message" for a logged-in user: a dialog token the site signed, then openDialog(id, 0, token); "Join" a group chat', async () => {
+    const session = jwt.sign({ id: ids.alice }, JWT_SECRET, { expiresIn: '1h' });
+    const { context, page } = await openDemo({ sessionJwt: session });
+    const dialogRequests: { body: unknown; authorization?: string }[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/imbachat/dialog') dialogRequests.push({ body: request.postDataJSON(), authorization: request.headers().authorization });
+    });
+    await withScreenshot(page, 'demo-dialog-token', async () => {
+      await shows(page.locator('#status'), 'Chat loaded for alice.');
+      await page.locator(`#people button[data-user-id="${ids.bob}"]`).click();
+      await page.waitForFunction('window.__imba.dialogs.length > 0');
+      await page.locator('#join-room').click();
+      await page.waitForFunction('window.__imba.calls.some((call) => call[0] === "addToRoom")');
+      const { calls, dialogs } = await seen(page);
+      expect(dialogRequests).toEqual([{ body: { user_id: ids.bob }, authorization: `Bearer ${session}` }]);
+      const opened = calls.filter(([name]) => name === 'openDialog');
+      expect(opened).toEqual([['openDialog', ids.bob, 0, expect.any(String)]]);
+      const token = opened[0][3] as string;
+      const [header, payload, signature] = token.split('.');
+      expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toEqual({ alg: 'HS256', typ: 'JWT' });
+      expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toEqual({ user_id: ids.bob, initiator: ids.alice, status: 0, exp: expect.any(Number) });
+      expect(signature).toBe(createHmac('sha256', DEMO_SETTINGS.secretKey).update(`${header}.${payload}`).digest('base64url'));
+      expect(dialogs).toEqual([ids.bob]);
+      expect(calls.filter(([name]) => name === 'addToRoom')).toEqual([['addToRoom', { pipe: 'playground-lobby', title: 'Playground lobby', is_public: 1, type: 2 }]]);
+      await shows(page.locator('#imbachat-stand-in'), 'Dialog with user #');
+      expect(await page.locator('#error').isVisible()).toBe(false);
+      await pageScreenshot(page, '/tmp/s21c/chat-demo-user.png');
+    });
+    await context.close();
+  });
+
+  it("turns the site's refusals into ImbaChatErrors with their codes, and opens no dialog", async () => {
+    const session = jwt.sign({ id: ids.alice }, JWT_SECRET, { expiresIn: '1h' });
+    const { context, page } = await openDemo({ sessionJwt: session });
+    await withScreenshot(page, 'demo-dialog-refusals', async () => {
+      await shows(page.locator('#status'), 'Chat loaded for alice.');
+      const refusals = await page.evaluate<unknown[]>(`import('/chat-demo/imbachat-client.mjs').then((client) => {
+        const strapiUrl = location.origin;
+        const tryIt = (userId, jwt) => client.openDialog(userId, { strapiUrl, jwt, timeoutMs: 2000 }).then(
+          () => 'opened',
+          (error) => ({ isImbaChatError: error instanceof client.ImbaChatError, status: error.status, code: error.code })
+        );
+        return Promise.all([tryIt(${ids.alice}, ${JSON.stringify(session)}), tryIt(${ids.mallory}, ${JSON.stringify(session)}), tryIt(999999, ${JSON.stringify(session)}), tryIt(${ids.bob}, 'not-a-jwt')]);
+      })`);
+      expect(refusals).toEqual([
+        { isImbaChatError: true, status: 400, code: 'self-dialog' },
+        { isImbaChatError: true, status: 404, code: 'unknown-user' },
+        { isImbaChatError: true, status: 404, code: 'unknown-user' },
+        { isImbaChatError: true, status: 401, code: 'unauthorized' },
+      ]);
+      expect((await seen(page)).dialogs).toEqual([]);
     });
     await context.close();
   });

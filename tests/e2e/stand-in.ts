@@ -4,12 +4,18 @@ import { launchBrowser, listen } from './browser';
 
 /**
  * Stands in for ImbaChat's widget script (its servers are out of reach): records what the page does,
- * and draws a small chat window (who it was loaded for, the dialogs opened) where the widget would be,
- * following the `theme` and `position` options, so a picture of the page shows the chat.
+ * and draws a small chat window (who it was loaded for, the dialogs and group chats opened) where the
+ * widget would be, following the `theme` and `position` options, so a picture of the page shows the
+ * chat. `imbaApi` has what ImbaChat's WordPress plugin calls (openDialog, openChat, closeChat,
+ * addToRoom with room_type.conference, placeHolder, on) and no `off`; `load` answers after 100 ms and
+ * then says `imbaChat.loaded` to the listeners it has by then, as a widget that has just loaded would.
  */
 export const STAND_IN = `(function () {
-  var seen = (window.__imba = window.__imba || { loads: [], dialogs: [] });
-  var box, list;
+  var seen = (window.__imba = window.__imba || { loads: [], dialogs: [], calls: [], placed: [] });
+  var box, body, list, listeners = {}, lines = [];
+  function record(name, args) {
+    seen.calls.push([name].concat([].slice.call(args).map(function (arg) { return typeof arg === 'function' ? 'function' : arg; })));
+  }
   function draw(options) {
     options = options || {};
     if (!box) {
@@ -26,27 +32,70 @@ export const STAND_IN = `(function () {
     var who = options.user_id ? 'Signed in as user #' + options.user_id + (options.token ? ' with a chat token' : '') : 'A visitor, not logged in';
     box.innerHTML = '<div style="background:#4945ff;color:#fff;padding:10px 14px;font-weight:600">ImbaChat' +
       '<span style="font-weight:400;opacity:.8"> · test stand-in</span></div>' +
-      '<div style="padding:12px 14px"><div data-stand-in="who">' + who + '</div>' +
+      '<div data-stand-in="body" style="padding:12px 14px"><div data-stand-in="who">' + who + '</div>' +
       '<ul data-stand-in="dialogs" style="margin:8px 0 0;padding-left:18px"></ul></div>';
+    body = box.querySelector('[data-stand-in="body"]');
     list = box.querySelector('[data-stand-in="dialogs"]');
-    seen.dialogs.forEach(addDialog);
+    lines.forEach(addLine);
   }
-  function addDialog(id) {
+  function addLine(text) {
     if (!list) return;
     var item = document.createElement('li');
-    item.textContent = 'Dialog with user #' + id;
+    item.textContent = text;
     list.appendChild(item);
+  }
+  function say(text) {
+    lines.push(text);
+    addLine(text);
   }
   window.ImbaChat = { load: function () {
     seen.loads.push(arguments.length ? arguments[0] : 'no arguments');
     draw(arguments[0]);
-    return Promise.resolve('ready');
+    return new Promise(function (resolve) {
+      setTimeout(function () {
+        (listeners['imbaChat.loaded'] || []).forEach(function (fn) { fn(); });
+        resolve('ready');
+      }, 100);
+    });
   } };
-  window.imbaApi = { openDialog: function (id) { seen.dialogs.push(id); addDialog(id); } };
+  window.imbaApi = {
+    room_type: { conference: 2 },
+    openDialog: function (id, status, token) {
+      record('openDialog', arguments);
+      seen.dialogs.push(id);
+      say('Dialog with user #' + id + (token ? ' (dialog token)' : ''));
+      return Promise.resolve();
+    },
+    openChat: function () { record('openChat', arguments); if (body) body.hidden = false; },
+    closeChat: function () { record('closeChat', arguments); if (body) body.hidden = true; },
+    addToRoom: function (room) { record('addToRoom', arguments); say('Group chat: ' + room.title); },
+    placeHolder: function (slug, name) {
+      record('placeHolder', arguments);
+      var element = document.getElementById(slug);
+      seen.placed.push({ slug: slug, name: name, marked: element ? element.getAttribute('data-imbachat_chat_ph') : null });
+      if (!element) return;
+      element.innerHTML = '<div data-stand-in="public-chat" style="border:1px solid #4945ff;border-radius:8px;padding:8px 12px;font:14px/1.4 system-ui,sans-serif">' +
+        '<strong></strong><div style="color:#666687">Public chat (test stand-in)</div></div>';
+      element.querySelector('strong').textContent = name;
+    },
+    on: function (event, fn) {
+      record('on', arguments);
+      (listeners[event] = listeners[event] || []).push(fn);
+    },
+  };
 })();`;
 
-/** The stand-in's record: each `ImbaChat.load` argument ('no arguments' for none) and each dialog opened. */
-export const seen = (page: Page) => page.evaluate<{ loads: unknown[]; dialogs: unknown[] }>('window.__imba || { loads: [], dialogs: [] }');
+/** One call the page made of `imbaApi`: its name, then its arguments (a function as 'function'). */
+export type WidgetCall = [string, ...unknown[]];
+
+/**
+ * The stand-in's record: each `ImbaChat.load` argument ('no arguments' for none), each dialog's user,
+ * every `imbaApi` call in order, and for each `placeHolder` whether its element was marked (`'1'`).
+ */
+export const seen = (page: Page) =>
+  page.evaluate<{ loads: unknown[]; dialogs: unknown[]; calls: WidgetCall[]; placed: { slug: string; name: string; marked: string | null }[] }>(
+    'window.__imba || { loads: [], dialogs: [], calls: [], placed: [] }'
+  );
 
 // The playground's seeded values (playground/src/seed) and its users-permissions JWT secret: what the demo pages run with.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,6 +1,8 @@
-// The whole integration is the three calls from strapi-plugin-imbachat/client below: log in with
-// Strapi, loadImbaChat with the user's JWT (or without, for a visitor), openDialog on a click.
-import { isNotLoaded, loadImbaChat, openDialog } from '/chat-demo/imbachat-client.mjs';
+// The whole integration is the calls from strapi-plugin-imbachat/client below: log in with Strapi,
+// loadImbaChat with the user's JWT (or without, for a visitor), openDialog on a click (with the JWT:
+// the site signs a dialog token), and the widget's own calls: openChat, closeChat, joinRoom,
+// embedChat and onWidget. Each waits for the widget.
+import { closeChat, embedChat, isNotLoaded, joinRoom, loadImbaChat, onWidget, openChat, openDialog } from '/chat-demo/imbachat-client.mjs';
 
 const strapiUrl = window.location.origin;
 const JWT_KEY = 'imbachat-demo-jwt';
@@ -38,7 +40,8 @@ const showPeople = async (jwt, me) => {
         write.type = 'button';
         write.textContent = 'Write message';
         write.dataset.userId = String(user.id);
-        write.addEventListener('click', () => openDialog(user.id).catch((error) => fail(error.message)));
+        // A refusal (the site's canOpenDialog, a blocked user, too many) is an ImbaChatError with a code.
+        write.addEventListener('click', () => openDialog(user.id, { strapiUrl, jwt }).catch((error) => fail(`${error.message} (${error.code ?? error.status})`)));
         item.append(name, write);
         return item;
       })
@@ -47,11 +50,15 @@ const showPeople = async (jwt, me) => {
 
 const startAsUser = async (jwt) => {
   $('account').hidden = false;
+  $('join-room').addEventListener('click', () =>
+    joinRoom({ pipe: 'playground-lobby', title: 'Playground lobby', isPublic: true }).catch((error) => fail(error.message))
+  );
   // The chat and the page load side by side: a "Write message" click before the widget is
   // ready waits for it (openDialog does).
   const chat = loadImbaChat({ strapiUrl, jwt }).then(
     () => true,
     (error) => {
+      noWidget = true;
       sessionStorage.removeItem(JWT_KEY);
       $('account').hidden = true;
       $('login').hidden = false;
@@ -74,8 +81,12 @@ const startAsVisitor = async () => {
   try {
     // With the site's guest mode off, no script is added and the answer says so.
     const result = await loadImbaChat({ strapiUrl });
+    noWidget = isNotLoaded(result);
+    $('widget').hidden = noWidget;
+    $('public').hidden = noWidget;
     say(isNotLoaded(result) ? 'The chat is for site users only: log in to chat.' : 'You are a visitor: the guest chat is loaded. Log in to chat as a site user.');
   } catch (error) {
+    noWidget = true;
     fail(error.message);
     say('The chat could not load.');
   }
@@ -98,6 +109,18 @@ $('logout').addEventListener('click', () => {
   sessionStorage.removeItem(JWT_KEY);
   window.location.reload();
 });
+
+// For everyone, visitor or user: the site's buttons for the widget's window, its events, and a
+// public chat inside the page (drawn once the widget has loaded). Asked before the widget loads, so
+// the 'imbaChat.loaded' event is heard; a visitor on a site without guests gets no widget: no error.
+let noWidget = false;
+const widgetProblem = (error) => noWidget || fail(error.message);
+$('open-chat').addEventListener('click', () => openChat().catch(widgetProblem));
+$('close-chat').addEventListener('click', () => closeChat().catch(widgetProblem));
+onWidget('imbaChat.loaded', () => {
+  $('widget-events').textContent = 'The widget said: imbaChat.loaded.';
+}).catch(widgetProblem);
+embedChat(document.querySelector('#public .public-chat'), { slug: 'playground-public', name: 'Playground public chat' }).catch(widgetProblem);
 
 const jwt = sessionStorage.getItem(JWT_KEY);
 (jwt ? startAsUser(jwt) : startAsVisitor()).catch((error) => fail(error.message));

@@ -1,9 +1,10 @@
 // The React variant of the chat demo: <ImbaChat> loads the widget, useImbaChat() shows its state and
-// opens dialogs. Plain createElement (h) instead of JSX, and the playground's URLs for what a front
+// makes the widget's calls (openDialog with a dialog token for the logged-in user, openChat,
+// closeChat, joinRoom, onWidget), <ImbaChatRoom> embeds a public chat. Plain createElement (h) instead of JSX, and the playground's URLs for what a front
 // end imports as 'react', 'react-dom/client' and 'strapi-plugin-imbachat/react': no build step.
 import { StrictMode, createElement as h, useEffect, useState } from '/chat-demo/react/react.mjs';
 import { createRoot } from '/chat-demo/react/react-dom-client.mjs';
-import { ImbaChat, useImbaChat } from '/chat-demo/imbachat-react.mjs';
+import { ImbaChat, ImbaChatRoom, useImbaChat } from '/chat-demo/imbachat-react.mjs';
 
 const strapiUrl = window.location.origin;
 const JWT_KEY = 'imbachat-demo-jwt';
@@ -84,10 +85,53 @@ function People({ jwt, me, onProblem }) {
           'li',
           { key: user.id },
           h('span', null, user.displayName || user.username),
-          // Waits for the widget when it is not ready yet; refuses at once when there is no chat for this visitor.
-          h('button', { type: 'button', 'data-user-id': user.id, onClick: () => openDialog(user.id).catch((error) => onProblem(error.message)) }, 'Write message')
+          // Waits for the widget when it is not ready yet; refuses at once when there is no chat for this
+          // visitor. The session's JWT gets a dialog token from the site first; a refusal has a code.
+          h('button', { type: 'button', 'data-user-id': user.id, onClick: () => openDialog(user.id).catch((error) => onProblem(`${error.message} (${error.code ?? error.status})`)) }, 'Write message')
         )
       )
+  );
+}
+
+function GroupChat({ onProblem }) {
+  const { joinRoom } = useImbaChat();
+  const join = () => joinRoom({ pipe: 'playground-lobby', title: 'Playground lobby', isPublic: true }).catch((error) => onProblem(error.message));
+  return h('div', null, h('h2', null, 'Group chat'), h('button', { id: 'join-room', type: 'button', onClick: join }, 'Join "Playground lobby"'));
+}
+
+function WidgetWindow({ onProblem }) {
+  const { openChat, closeChat, onWidget, status } = useImbaChat();
+  const [heard, setHeard] = useState(null);
+  // Listens from the first render, so the widget's 'imbaChat.loaded' is heard; unsubscribes on unmount.
+  useEffect(() => {
+    const off = onWidget('imbaChat.loaded', () => setHeard('imbaChat.loaded'));
+    off.catch(() => undefined);
+    return () => {
+      off.then((unsubscribe) => unsubscribe(), () => undefined);
+    };
+  }, []);
+  if (status === 'guests-off') return null;
+  return h(
+    'section',
+    { id: 'widget' },
+    h('h2', null, 'The chat window'),
+    h('p', { className: 'hint' }, "The site's own buttons: ", h('code', null, 'openChat()'), ', ', h('code', null, 'closeChat()'), '. ', h('span', { id: 'widget-events' }, heard ? `The widget said: ${heard}.` : 'Waiting for the widget…')),
+    h('button', { id: 'open-chat', type: 'button', onClick: () => openChat().catch((error) => onProblem(error.message)) }, 'Open the chat'),
+    h('button', { id: 'close-chat', type: 'button', onClick: () => closeChat().catch((error) => onProblem(error.message)) }, 'Close the chat')
+  );
+}
+
+function PublicChat() {
+  const { status } = useImbaChat();
+  const [mounts, setMounts] = useState(0);
+  if (status === 'guests-off') return null;
+  return h(
+    'section',
+    { id: 'public' },
+    h('h2', null, 'Public chat in the page'),
+    h('p', { className: 'hint' }, h('code', null, '<ImbaChatRoom slug name />'), ': one ', h('code', null, 'placeHolder'), ' per mount, StrictMode included. Remounts: ', h('span', { id: 'room-mounts' }, mounts), '.'),
+    h(ImbaChatRoom, { key: mounts, slug: 'playground-public', name: 'Playground public chat', className: 'public-chat-room' }),
+    h('button', { id: 'remount-room', type: 'button', onClick: () => setMounts((n) => n + 1) }, 'Remount <ImbaChatRoom>')
   );
 }
 
@@ -133,9 +177,12 @@ function App() {
           { id: 'account' },
           h('p', null, 'Logged in as ', h('strong', { id: 'me' }, me ? me.displayName || me.username : '…'), '. ', h('button', { id: 'logout', type: 'button', onClick: logOut }, 'Log out')),
           h('h2', null, 'People'),
-          me ? h(People, { jwt, me, onProblem: setProblem }) : null
+          me ? h(People, { jwt, me, onProblem: setProblem }) : null,
+          h(GroupChat, { onProblem: setProblem })
         )
       : h(LoginForm, { onLogIn: logIn }),
+    h(WidgetWindow, { onProblem: setProblem }),
+    h(PublicChat),
     h(
       'section',
       { id: 'lifecycle' },
