@@ -1,9 +1,10 @@
+import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { configure, type TestApp } from '../helpers/strapi';
 import { SCREENSHOTS, pageScreenshot, shows, withScreenshot } from './browser';
-import { DEMO_SCRIPT_URL as SCRIPT_URL, PLAYGROUND_JWT_SECRET as JWT_SECRET, USER_PASSWORD, seen, standInContext, startDemoSite, type StandInOptions } from './stand-in';
+import { DEMO_SCRIPT_URL as SCRIPT_URL, DEMO_SETTINGS, PLAYGROUND_JWT_SECRET as JWT_SECRET, USER_PASSWORD, seen, standInContext, startDemoSite, type StandInOptions } from './stand-in';
 
 // The site's options (Settings → ImbaChat); the React page passes { position: 'left' } over them.
 const SITE_OPTIONS = { language: 'auto', theme: 'dark', position: 'right' };
@@ -125,8 +126,81 @@ describe('the React chat demo page (<ImbaChat> and useImbaChat in StrictMode)', 
       await write.click();
       await page.waitForTimeout(300);
       expect((await seen(page)).dialogs).toEqual([ids.bob, ids.bob]);
+      // Each with a dialog token of its own.
+      expect((await seen(page)).calls.filter(([name]) => name === 'openDialog')).toEqual([
+        ['openDialog', ids.bob, 0, expect.any(String)],
+        ['openDialog', ids.bob, 0, expect.any(String)],
+      ]);
       expect(demo.tokens).toBe(1);
       expect(demo.problems).toEqual([]);
+    });
+    await context.close();
+  });
+
+  it('<ImbaChatRoom> in StrictMode: one placeHolder per mount, into its marked element, after the widget loaded; open, close and events', async () => {
+    const demo = await openReactDemo();
+    const { context, page } = demo;
+    await withScreenshot(page, 'react-widget-calls', async () => {
+      await status(page, 'ready');
+      await shows(page.locator('#public #playground-public[data-imbachat_chat_ph="1"]'), 'Playground public chat');
+      await shows(page.locator('#widget-events'), 'The widget said: imbaChat.loaded.');
+      await page.waitForTimeout(300);
+      expect((await seen(page)).placed).toEqual([{ slug: 'playground-public', name: 'Playground public chat', marked: '1' }]);
+      // A remount is a new element: one more placeHolder, and the new element holds the chat.
+      await page.locator('#remount-room').click();
+      await shows(page.locator('#room-mounts'), '1');
+      await page.waitForFunction('window.__imba.placed.length === 2');
+      await shows(page.locator('#playground-public'), 'Playground public chat');
+      await page.locator('#close-chat').click();
+      await page.locator('#open-chat').click();
+      await page.waitForTimeout(300);
+      const { calls, placed } = await seen(page);
+      expect(placed).toHaveLength(2);
+      expect(calls.filter(([name]) => name !== 'on')).toEqual([
+        ['placeHolder', 'playground-public', 'Playground public chat'],
+        ['placeHolder', 'playground-public', 'Playground public chat'],
+        ['closeChat'],
+        ['openChat'],
+      ]);
+      // StrictMode subscribes onWidget twice (the first one unsubscribed: the widget has no off), embedChat once.
+      expect(calls.filter(([name]) => name === 'on')).toEqual([
+        ['on', 'imbaChat.loaded', 'function'],
+        ['on', 'imbaChat.loaded', 'function'],
+        ['on', 'imbaChat.loaded', 'function'],
+      ]);
+      expect(await page.locator('#error').count()).toBe(0);
+      expect(demo.problems).toEqual([]);
+      await pageScreenshot(page, '/tmp/s21c/react-demo-visitor.png');
+    });
+    await context.close();
+  });
+
+  it("useImbaChat's openDialog gets a dialog token for the session's user; joinRoom joins the group chat", async () => {
+    const session = sessionOf('alice');
+    const demo = await openReactDemo({ sessionJwt: session });
+    const { context, page } = demo;
+    const dialogRequests: { body: unknown; authorization?: string }[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/imbachat/dialog') dialogRequests.push({ body: request.postDataJSON(), authorization: request.headers().authorization });
+    });
+    await withScreenshot(page, 'react-dialog-token', async () => {
+      await shows(page.locator('#status'), 'Chat loaded for alice.');
+      await page.locator(`#people button[data-user-id="${ids.carol}"]`).click();
+      await page.waitForFunction('window.__imba.dialogs.length > 0');
+      await page.locator('#join-room').click();
+      await page.waitForFunction('window.__imba.calls.some((call) => call[0] === "addToRoom")');
+      const { calls } = await seen(page);
+      expect(dialogRequests).toEqual([{ body: { user_id: ids.carol }, authorization: `Bearer ${session}` }]);
+      const opened = calls.filter(([name]) => name === 'openDialog');
+      expect(opened).toEqual([['openDialog', ids.carol, 0, expect.any(String)]]);
+      const [header, payload, signature] = (opened[0][3] as string).split('.');
+      expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toEqual({ user_id: ids.carol, initiator: ids.alice, status: 0, exp: expect.any(Number) });
+      expect(signature).toBe(createHmac('sha256', DEMO_SETTINGS.secretKey).update(`${header}.${payload}`).digest('base64url'));
+      expect(calls.filter(([name]) => name === 'addToRoom')).toEqual([['addToRoom', { pipe: 'playground-lobby', title: 'Playground lobby', is_public: 1, type: 2 }]]);
+      await shows(page.locator('#imbachat-stand-in'), 'Group chat: Playground lobby');
+      expect(await page.locator('#error').count()).toBe(0);
+      expect(demo.problems).toEqual([]);
+      await pageScreenshot(page, '/tmp/s21c/react-demo-user.png');
     });
     await context.close();
   });
