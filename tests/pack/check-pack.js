@@ -66,6 +66,8 @@ const { createStrapi } = require('@strapi/strapi');
   let chat;
   const Probe = () => ((chat = react.useImbaChat()), null);
   const ssr = renderToString(createElement(react.ImbaChat, { strapiUrl: 'https://cms.test' }, createElement('p', null, 'page'), createElement(Probe)));
+  const ssrRoom = renderToString(createElement(react.ImbaChatRoom, { slug: 'lobby', name: 'Lobby' }));
+  const calls = ['openDialog', 'openChat', 'closeChat', 'joinRoom', 'embedChat', 'onWidget'].filter((name) => typeof chat[name] === 'function');
   console.log(JSON.stringify({
     loadedFrom: strapi.config.get('enabledPlugins').imbachat?.pathToPlugin,
     version: { status: version.status, body: await version.json() },
@@ -77,6 +79,8 @@ const { createStrapi } = require('@strapi/strapi');
     guestsOff,
     react: Object.keys(react).sort(),
     ssr: { html: ssr, status: chat.status, window: typeof window },
+    ssrRoom,
+    hookCalls: calls,
   }));
   await strapi.destroy();
   process.exit(0);
@@ -131,7 +135,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imbachat-pack-'));
     fail(`GET /api/imbachat/v1 answered ${status} ${JSON.stringify(body)}`);
   }
   if (result.users.status !== 503) fail(`an unconfigured users route answered ${result.users.status}, expected 503`);
-  const exported = ['ImbaChatError', 'fetchChatToken', 'fetchWidget', 'isNotLoaded', 'loadImbaChat', 'openDialog', 'scriptUrlAllowed'];
+  const exported = ['ImbaChatError', 'closeChat', 'embedChat', 'fetchChatToken', 'fetchDialogToken', 'fetchWidget', 'isNotLoaded', 'joinRoom', 'loadImbaChat', 'onWidget', 'openChat', 'openDialog', 'scriptUrlAllowed'];
   if (JSON.stringify(result.client) !== JSON.stringify(exported)) fail(`strapi-plugin-imbachat/client exports ${result.client}`);
   console.log(`pack check: strapi-plugin-imbachat/client imports from the tarball: ${exported.join(', ')}`);
   const expectedOn = { widget_id: 'pack-widget', script_url: 'https://api.imbachat.com/imbachat/v1/pack-widget/widget', options: { theme: 'dark', language: 'auto' } };
@@ -143,11 +147,14 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imbachat-pack-'));
   const offOk = result.guestsOff.status === 200 && JSON.stringify(result.guestsOff.body) === '{"guests":false}' && result.guestsOff.client?.guests === false;
   if (!offOk) fail(`GET /api/imbachat/widget with guests off answered ${JSON.stringify(result.guestsOff)}`);
   console.log('pack check: the installed plugin answers the widget with its load options, and {guests:false} (200) with guest mode off, read by the packed client');
-  const reactExports = ['ImbaChat', 'ImbaChatError', 'useImbaChat'];
+  const reactExports = ['ImbaChat', 'ImbaChatError', 'ImbaChatRoom', 'useImbaChat'];
   if (JSON.stringify(result.react) !== JSON.stringify(reactExports)) fail(`strapi-plugin-imbachat/react exports ${result.react}`);
   const ssrExpected = { html: '<p>page</p>', status: 'idle', window: 'undefined' };
   if (JSON.stringify(result.ssr) !== JSON.stringify(ssrExpected)) fail(`strapi-plugin-imbachat/react rendered on the server: ${JSON.stringify(result.ssr)}`);
-  console.log(`pack check: strapi-plugin-imbachat/react imports from the tarball (${reactExports.join(', ')}) and renders on the server with the site's React, doing nothing`);
+  if (result.ssrRoom !== '<div id="lobby" data-imbachat_chat_ph="1"></div>') fail(`<ImbaChatRoom> rendered on the server: ${result.ssrRoom}`);
+  const hookCalls = ['openDialog', 'openChat', 'closeChat', 'joinRoom', 'embedChat', 'onWidget'];
+  if (JSON.stringify(result.hookCalls) !== JSON.stringify(hookCalls)) fail(`useImbaChat() offers ${result.hookCalls}, expected ${hookCalls}`);
+  console.log(`pack check: strapi-plugin-imbachat/react imports from the tarball (${reactExports.join(', ')}) and renders on the server with the site's React, doing nothing (<ImbaChatRoom> renders its element alone; useImbaChat() offers ${hookCalls.join(', ')})`);
   console.log(`pack check: the installed plugin answers GET /api/imbachat/v1 with ${JSON.stringify(body)}`);
   // The client's types resolve from the tarball, the shared contract's declarations included.
   fs.writeFileSync(
@@ -155,7 +162,18 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imbachat-pack-'));
     "import { fetchChatToken, ImbaChatError, type ChatToken } from 'strapi-plugin-imbachat/client';\n" +
       "export const expiresAt = (token: ChatToken): number => token.expires_at;\n" +
       "export const load = () => fetchChatToken({ strapiUrl: 'https://cms.test', jwt: 'x' }).catch((e: ImbaChatError) => e.status);\n" +
-      "export const loadV2 = () => fetchChatToken({ strapiUrl: 'https://cms.test', apiPrefix: '/v2', jwt: 'x' }).catch((e: ImbaChatError) => e.code);\n"
+      "export const loadV2 = () => fetchChatToken({ strapiUrl: 'https://cms.test', apiPrefix: '/v2', jwt: 'x' }).catch((e: ImbaChatError) => e.code);\n" +
+      "import { closeChat, embedChat, fetchDialogToken, joinRoom, onWidget, openChat, openDialog, type DialogToken, type ImbaChatErrorCode } from 'strapi-plugin-imbachat/client';\n" +
+      "export const dialogStatus = (answer: DialogToken): 0 | 1 => answer.status;\n" +
+      "export const refused: ImbaChatErrorCode[] = ['dialog-refused', 'unknown-user', 'self-dialog', 'rate-limited', 'unauthorized', 'widget-timeout', 'bad-slug'];\n" +
+      "export const calls = async (element: HTMLElement): Promise<void> => {\n" +
+      "  await openChat(); await closeChat({ timeoutMs: 5000 });\n" +
+      "  await joinRoom({ pipe: 'event-42', title: 'Concert', isPublic: true });\n" +
+      "  await embedChat(element, { slug: 'lobby', name: 'Lobby' });\n" +
+      "  const off: () => void = await onWidget('imbaChat.loaded', () => undefined); off();\n" +
+      "  await openDialog(2); await openDialog(2, { strapiUrl: 'https://cms.test', apiPrefix: '/v2', jwt: 'x' });\n" +
+      "  const token: DialogToken = await fetchDialogToken({ strapiUrl: 'https://cms.test', jwt: 'x', userId: 2 }); void token;\n" +
+      "};\n"
   );
   // React's types come with Strapi's admin packages (a direct @types/react here moves packages the admin build needs).
   fs.writeFileSync(
@@ -164,7 +182,14 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imbachat-pack-'));
       "const props: ImbaChatProps = { strapiUrl: 'https://cms.test', apiPrefix: '/v2', jwt: null, options: { language: 'auto' } };\n" +
       "export const element = ImbaChat(props);\n" +
       "export const useStatus = (): ChatStatus => useImbaChat().status;\n" +
-      "export const write = (): Promise<unknown> => useImbaChat().openDialog(2);\n"
+      "export const write = (): Promise<unknown> => useImbaChat().openDialog(2);\n" +
+      "import { ImbaChatRoom, type ImbaChatRoomProps, type Room } from 'strapi-plugin-imbachat/react';\n" +
+      "const roomProps: ImbaChatRoomProps = { slug: 'lobby', name: 'Lobby', className: 'chat', onError: (error: Error) => void error };\n" +
+      "export const room = ImbaChatRoom(roomProps);\n" +
+      "const lobby: Room = { pipe: 'lobby', title: 'Lobby', isPublic: false };\n" +
+      "export const join = (): Promise<unknown> => useImbaChat().joinRoom(lobby);\n" +
+      "export const open = (): Promise<unknown> => useImbaChat().openChat();\n" +
+      "export const listen = (): Promise<() => void> => useImbaChat().onWidget('imbaChat.loaded', () => undefined);\n"
   );
   run(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'esnext', '--moduleResolution', 'bundler', '--target', 'es2020', '--lib', 'es2020,dom', 'uses-client.ts', 'uses-react.ts'], app);
   console.log("pack check: a TypeScript front end type-checks against strapi-plugin-imbachat/client's and /react's declarations");

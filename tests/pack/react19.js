@@ -14,27 +14,35 @@ const SCRIPT_URL = 'https://api.imbachat.com/imbachat/v1/pack-widget/widget';
 
 // Stands in for ImbaChat's widget script (its servers are out of reach): records what the page does.
 const STAND_IN = `(function () {
-  var seen = (window.__imba = window.__imba || { loads: [], dialogs: [] });
+  var seen = (window.__imba = window.__imba || { loads: [], dialogs: [], placed: [] });
   window.ImbaChat = { load: function (options) { seen.loads.push(options); return Promise.resolve('ready'); } };
-  window.imbaApi = { openDialog: function (id) { seen.dialogs.push(id); } };
+  window.imbaApi = {
+    openDialog: function (id, status, token) { seen.dialogs.push([id, status, typeof token]); },
+    placeHolder: function (slug, name) { var el = document.getElementById(slug); seen.placed.push([slug, name, el && el.getAttribute('data-imbachat_chat_ph')]); },
+    on: function () {},
+    room_type: { conference: 2 },
+  };
 })();`;
 
-// The front end's page: <ImbaChat> in StrictMode, a re-render with new options, a remount, and a
-// "Write message" button. JSX, as a React front end writes it.
+// The front end's page: <ImbaChat> in StrictMode, a re-render with new options, a remount, a
+// "Write message" button (a dialog token from the site first) and a public chat (<ImbaChatRoom>).
+// JSX, as a React front end writes it.
 const APP = `import { StrictMode, useState, version } from 'react';
 import { createRoot } from 'react-dom/client';
-import { ImbaChat, useImbaChat } from 'strapi-plugin-imbachat/react';
+import { ImbaChat, ImbaChatRoom, useImbaChat } from 'strapi-plugin-imbachat/react';
 
 const query = new URLSearchParams(window.location.search);
 const strapiUrl = query.get('strapi');
 const jwt = query.get('jwt');
+const other = Number(query.get('other'));
 
 function Status() {
   const chat = useImbaChat();
   return (
     <div>
       <p id="status" data-status={chat.status} data-user={chat.userId ?? ''}>{chat.status}</p>
-      <button id="write" onClick={() => chat.openDialog(2)}>Write message</button>
+      <button id="write" onClick={() => chat.openDialog(other)}>Write message</button>
+      <ImbaChatRoom slug="lobby" name="Lobby" />
     </div>
   );
 }
@@ -62,12 +70,13 @@ createRoot(document.getElementById('root')).render(<StrictMode><App /></StrictMo
 
 // The same use as a TypeScript front end writes it, checked against React 19's own types.
 const TYPED = `import type { ReactNode } from 'react';
-import { ImbaChat, useImbaChat, type ChatStatus, type ImbaChatProps } from 'strapi-plugin-imbachat/react';
+import { ImbaChat, ImbaChatRoom, useImbaChat, type ChatStatus, type ImbaChatProps } from 'strapi-plugin-imbachat/react';
 
 export function Chat({ jwt, children }: { jwt: string | null; children?: ReactNode }) {
   const props: ImbaChatProps = { strapiUrl: 'https://cms.test', jwt, options: { language: 'auto' } };
   return <ImbaChat {...props}>{children}</ImbaChat>;
 }
+export const Lobby = () => <ImbaChatRoom slug="lobby" name="Lobby" onError={(error) => console.warn(error.message)} />;
 export function WriteButton({ userId }: { userId: number }) {
   const { status, openDialog }: { status: ChatStatus; openDialog: (id: number) => Promise<unknown> } = useImbaChat();
   return <button disabled={status !== 'ready'} onClick={() => void openDialog(userId)}>Write message</button>;
@@ -97,9 +106,12 @@ const SERVE = `const { createStrapi } = require('@strapi/strapi');
   const user = (await strapi.db.query('plugin::users-permissions.user').findOne({ where: { username: 'reader' } })) ?? await strapi.plugin('users-permissions').service('user').add({
     username: 'reader', email: 'reader@example.test', password: 'Secret-pass-1', provider: 'local', confirmed: true, blocked: false, role: role.id,
   });
+  const other = (await strapi.db.query('plugin::users-permissions.user').findOne({ where: { username: 'writer' } })) ?? await strapi.plugin('users-permissions').service('user').add({
+    username: 'writer', email: 'writer@example.test', password: 'Secret-pass-1', provider: 'local', confirmed: true, blocked: false, role: role.id,
+  });
   const jwt = strapi.plugin('users-permissions').service('jwt').issue({ id: user.id });
   await new Promise((resolve) => strapi.server.listen(0, '127.0.0.1', resolve));
-  console.log(JSON.stringify({ port: strapi.server.httpServer.address().port, jwt, userId: user.id }));
+  console.log(JSON.stringify({ port: strapi.server.httpServer.address().port, jwt, userId: user.id, otherId: other.id }));
   const stop = () => strapi.destroy().finally(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.stdin.on('end', stop);
@@ -154,7 +166,7 @@ const pageState = (page) =>
     user: document.getElementById('status')?.dataset.user ?? null,
     react: window.__reactVersion,
     scripts: document.querySelectorAll(`script[src^="https://api.imbachat.com/"]`).length,
-    seen: window.__imba ?? { loads: [], dialogs: [] },
+    seen: window.__imba ?? { loads: [], dialogs: [], placed: [] },
   }));
 
 const checkInBrowser = async ({ app, publicDir, fail, screenshot }) => {
@@ -177,7 +189,9 @@ const checkInBrowser = async ({ app, publicDir, fail, screenshot }) => {
     const problems = [];
     page.on('pageerror', (error) => problems.push(error.message));
     page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+    let dialogRequests = 0;
     page.on('request', (request) => new URL(request.url()).pathname === '/api/imbachat/token' && tokenRequests++);
+    page.on('request', (request) => new URL(request.url()).pathname === '/api/imbachat/dialog' && request.method() === 'POST' && dialogRequests++);
     const origin = `http://127.0.0.1:${site.port}`;
     const ready = async (step) => {
       try {
@@ -187,7 +201,7 @@ const checkInBrowser = async ({ app, publicDir, fail, screenshot }) => {
         fail(`the React 19 page was not ready ${step}: ${JSON.stringify({ ...(await pageState(page)), problems, scriptRequests, tokenRequests })} (picture: ${screenshot})`);
       }
     };
-    await page.goto(`http://127.0.0.1:${frontEnd.port}/?strapi=${encodeURIComponent(origin)}&jwt=${encodeURIComponent(site.jwt)}`);
+    await page.goto(`http://127.0.0.1:${frontEnd.port}/?strapi=${encodeURIComponent(origin)}&jwt=${encodeURIComponent(site.jwt)}&other=${site.otherId}`);
     await ready('after loading');
     // Render again with new options, unmount and mount again: still one script and one load.
     await page.click('#rerender');
@@ -208,7 +222,11 @@ const checkInBrowser = async ({ app, publicDir, fail, screenshot }) => {
       fail(`the React 19 page called ImbaChat.load with ${JSON.stringify(state.seen.loads)}`);
     }
     if (tokenRequests < 1) fail('the React 19 page never asked the site for a chat token');
-    if (JSON.stringify(state.seen.dialogs) !== '[2]') fail(`"Write message" opened ${JSON.stringify(state.seen.dialogs)}`);
+    const dialogs = JSON.stringify(state.seen.dialogs);
+    if (dialogs !== JSON.stringify([[site.otherId, 0, 'string']]) || dialogRequests !== 1) fail(`"Write message" opened ${dialogs} after ${dialogRequests} dialog token requests`);
+    // StrictMode mounts <ImbaChatRoom> twice over, and it was unmounted and mounted again: one placeHolder per mount.
+    const placed = JSON.stringify(state.seen.placed);
+    if (placed !== JSON.stringify([['lobby', 'Lobby', '1'], ['lobby', 'Lobby', '1']])) fail(`<ImbaChatRoom> called placeHolder ${placed}`);
     if (problems.length) fail(`the React 19 page reported errors: ${problems.join(' | ')}`);
     return { tokenRequests };
   } finally {
@@ -272,7 +290,7 @@ const checkReact19 = async ({ dir, tarball, app, run, fail, log }) => {
   fs.mkdirSync(path.dirname(screenshot), { recursive: true });
   const { tokenRequests } = await checkInBrowser({ app, publicDir, fail, screenshot });
   log(
-    `pack check: in Chromium, React 19 in StrictMode with a re-render and a remount: one widget script, one ImbaChat.load for the user (${tokenRequests} token request${tokenRequests === 1 ? '' : 's'}), "Write message" opened once`
+    `pack check: in Chromium, React 19 in StrictMode with a re-render and a remount: one widget script, one ImbaChat.load for the user (${tokenRequests} token request${tokenRequests === 1 ? '' : 's'}), "Write message" opened once with a dialog token, one placeHolder per mount of <ImbaChatRoom>`
   );
 };
 
