@@ -12,6 +12,7 @@ import outbox from './outbox';
 import status from './status';
 import testEmail from './test-email';
 import dialogToken from './dialog-token';
+import notificationEvents from './notification-events';
 
 export default {
   settings,
@@ -28,4 +29,5 @@ export default {
   status,
   testEmail,
   dialogToken,
+  notificationEvents,
 };
