@@ -13,6 +13,7 @@ import status from './status';
 import testEmail from './test-email';
 import dialogToken from './dialog-token';
 import notificationEvents from './notification-events';
+import dashboard from './dashboard';
 
 export default {
   settings,
@@ -30,4 +31,5 @@ export default {
   testEmail,
   dialogToken,
   notificationEvents,
+  dashboard,
 };
