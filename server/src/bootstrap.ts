@@ -1,9 +1,11 @@
 import type { Core } from '@strapi/strapi';
 import { ACTION_DEFINITIONS } from './permissions';
 import { getService } from './utils/get-service';
+import { NOTIFICATION_EVENT, NOTIFICATION_EVENT_KEY } from './services/notification-events';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.service('admin::permission').actionProvider.registerMany(ACTION_DEFINITIONS);
+  strapi.get('webhookStore').addAllowedEvent(NOTIFICATION_EVENT_KEY, NOTIFICATION_EVENT);
   await getService(strapi, 'throttle').prepare();
   await getService(strapi, 'lastSeen').prepare();
   await getService(strapi, 'status').prepare();

@@ -15,5 +15,6 @@ export default {
     { method: 'GET', path: '/status', handler: 'status.find', config: allowed(ACTIONS.read) },
     { method: 'DELETE', path: '/status/lockouts/:key', handler: 'status.unlock', config: allowed(ACTIONS.update) },
     { method: 'GET', path: '/users', handler: 'site-users.find', config: allowed(ACTIONS.read) },
+    { method: 'POST', path: '/dashboard', handler: 'dashboard.open', config: allowed(ACTIONS.dashboard) },
   ],
 };

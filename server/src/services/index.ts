@@ -12,6 +12,8 @@ import outbox from './outbox';
 import status from './status';
 import testEmail from './test-email';
 import dialogToken from './dialog-token';
+import notificationEvents from './notification-events';
+import dashboard from './dashboard';
 
 export default {
   settings,
@@ -28,4 +30,6 @@ export default {
   status,
   testEmail,
   dialogToken,
+  notificationEvents,
+  dashboard,
 };

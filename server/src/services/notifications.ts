@@ -55,7 +55,7 @@ const notificationsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const outbox = () => getService(strapi, 'outbox');
   const nameFieldOf = (settings: Settings) => getService(strapi, 'userFields').plan(settings).name;
 
-  return {
+  const service = {
     /**
      * Notifies a site user by id, and says whether the email went, is queued for a retry, and why
      * not. Throws OutboxFull.
@@ -95,6 +95,22 @@ const notificationsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Resolves when the notifications this instance works on are done with (sent, refused or queued), or after `timeoutMs`. */
     idle: (timeoutMs?: number) => outbox().idle(timeoutMs),
+  };
+
+  // Every notification answered is also the webhook event `imbachat.notification`, email on or off.
+  const events = () => getService(strapi, 'notificationEvents');
+  return {
+    ...service,
+    async notifyUser(...args: Parameters<typeof service.notifyUser>) {
+      const result = await service.notifyUser(...args);
+      events().announce({ userId: args[0] }, args[1]);
+      return result;
+    },
+    async notifyAddress(...args: Parameters<typeof service.notifyAddress>) {
+      const result = await service.notifyAddress(...args);
+      events().announce({ emailTo: args[0] }, args[1]);
+      return result;
+    },
   };
 };
 

@@ -5,6 +5,7 @@ import { SettingInput } from '../../components/SettingInput';
 import { SettingsPage, type PageContext } from '../../components/SettingsPage';
 import { t } from '../../utils/translation';
 import { AppearanceSection } from './AppearanceSection';
+import { DashboardPanel } from './DashboardPanel';
 
 const KEYS: readonly SettingKey[] = ['guests', 'widgetScriptUrl', 'tokenTtlSeconds', 'widgetOptions'];
 
@@ -25,6 +26,7 @@ const WidgetSections = ({ readOnly, locked, disabled }: PageContext) => {
         </Cell>
       </Section>
       <AppearanceSection readOnly={readOnly} locked={locked} />
+      <DashboardPanel />
     </>
   );
 };

@@ -1,0 +1,25 @@
+import type { Core } from '@strapi/strapi';
+import type { Context } from 'koa';
+import { DashboardNotConfigured, DashboardUpstreamError } from '../services/dashboard';
+import { unreadableReason } from '../services/settings';
+import type { AdminUser } from '../services/test-email';
+import { getService } from '../utils/get-service';
+
+/** "Open the moderation dashboard" on the Widget page (admin JWT, `plugin::imbachat.dashboard.open` by the route's policy). */
+export default ({ strapi }: { strapi: Core.Strapi }) => ({
+  async open(ctx: Context) {
+    const { settings, unreadable } = await getService(strapi, 'settings').snapshot();
+    if (!settings.secretKey && unreadable.includes('secretKey')) return ctx.serviceUnavailable(unreadableReason('secretKey'));
+    if (!settings.widgetId || !settings.secretKey) {
+      return ctx.serviceUnavailable('ImbaChat is not configured: set the widget ID and the secret key');
+    }
+    ctx.set('Cache-Control', 'no-store');
+    try {
+      ctx.body = await getService(strapi, 'dashboard').open(ctx.state.user as AdminUser, settings);
+    } catch (error) {
+      if (error instanceof DashboardUpstreamError) return ctx.badGateway(error.message);
+      if (error instanceof DashboardNotConfigured) return ctx.serviceUnavailable(error.message);
+      throw error;
+    }
+  },
+});
