@@ -1,6 +1,7 @@
 import { yup } from '@strapi/utils';
 import { isAddressOrRange } from '../utils/client-address';
 import { EXTEND_USERS_CONCURRENCY, type ExtendUsers } from '../utils/extend-users';
+import type { FriendsOf } from '../services/friends-of';
 import { SETTING_KEYS, castConfigValue, checkSetting, isSettingKey, type Settings } from '../../../contract';
 
 export interface ThrottleRule {
@@ -28,9 +29,11 @@ export interface PluginConfig extends Partial<Settings> {
   extendUsersConcurrency: number;
   /** Notifications waiting in the outbox at most; beyond, the notifications route answers 503. */
   outboxMax: number;
+  /** The site's own friends of a user (README: "Friends"); wins over `friendsField`. */
+  friendsOf?: FriendsOf;
 }
 
-const OPERATIONAL_KEYS = ['throttle', 'settingsCacheMs', 'extendUsers', 'extendUsersConcurrency', 'outboxMax'] as const;
+const OPERATIONAL_KEYS = ['throttle', 'settingsCacheMs', 'extendUsers', 'extendUsersConcurrency', 'outboxMax', 'friendsOf'] as const;
 
 const throttleRule = yup
   .object({
@@ -62,6 +65,9 @@ const operationalSchemas = {
     .mixed()
     .test('function', '${path} must be a function (users, { strapi, route }) => users', (value) => value === undefined || value === null || typeof value === 'function'),
   extendUsersConcurrency: yup.number().integer().min(1).max(100),
+  friendsOf: yup
+    .mixed()
+    .test('function', '${path} must be a function (userId, { strapi }) => ids or users', (value) => value === undefined || value === null || typeof value === 'function'),
 };
 
 const defaultConfig: PluginConfig = {

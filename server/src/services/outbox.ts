@@ -90,15 +90,15 @@ const outboxService = ({ strapi }: { strapi: Core.Strapi }) => {
   let sweptAt = 0;
   let stopped = false;
 
-  const nameFieldOf = (settings: Settings) => getService(strapi, 'userFields').plan(settings).name;
+  const namesOf = (settings: Settings) => getService(strapi, 'userFields').plan(settings);
 
   /** The site user the row is for: by id, or by address through the plugin's index (never a scan of the users table). */
   const recipientOf = async (row: OutboxRow, settings: Settings): Promise<SiteUser | null> => {
-    if (row.userId !== null) return (await users.contactsByIds([row.userId], nameFieldOf(settings)))[0] ?? null;
+    if (row.userId !== null) return (await users.contactsByIds([row.userId], namesOf(settings)))[0] ?? null;
     const ids = await getService(strapi, 'searchIndex').userIdsByEmail(row.emailTo ?? '');
     const asked = (row.emailTo ?? '').toLowerCase();
     // The address exactly, but for case (the index folds more than case).
-    const candidates = (await users.contactsByIds(ids, nameFieldOf(settings))).filter(
+    const candidates = (await users.contactsByIds(ids, namesOf(settings))).filter(
       (user) => typeof user.email === 'string' && user.email.trim().toLowerCase() === asked
     );
     // An address two accounts share is that mailbox's: it gets mail while one of them may.
@@ -154,7 +154,7 @@ const outboxService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
 
     const address = (user.email as string).trim();
-    const email = notificationEmail(settings, { name: chatNameOf(user), title: row.title, body: row.body, siteUrl: siteUrlOf(settings) });
+    const email = notificationEmail(settings, { name: chatNameOf(user, namesOf(settings).nameTemplate), title: row.title, body: row.body, siteUrl: siteUrlOf(settings) });
     try {
       await send({ to: address, ...email });
     } catch (error) {
