@@ -40,6 +40,7 @@ const DEMO_SETTINGS = {
   nameField: 'displayName',
   avatarField: 'avatar',
   profileUrlTemplate: 'http://localhost:1337/members/{username}/',
+  friendsField: 'friends',
 };
 
 const uploadAvatar = async (strapi, file) => {

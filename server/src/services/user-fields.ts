@@ -3,7 +3,7 @@ import { errors } from '@strapi/utils';
 import { USER_UID } from '../constants';
 import { parseNameTemplate, type NameTemplatePart, type Settings, type SettingsUpdate } from '../../../contract';
 
-type Attribute = { type: string; private?: boolean; multiple?: boolean; relation?: string; target?: string };
+type Attribute = { type: string; private?: boolean; multiple?: boolean; relation?: string; target?: string; visible?: boolean; unstable_virtual?: boolean };
 
 /** Never shown to the chat server, whatever the schema says about them. */
 const PRIVATE_FIELDS = new Set(['password', 'resetPasswordToken', 'confirmationToken', 'provider', 'email']);
@@ -70,7 +70,9 @@ const userFieldsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const nameChoices = () => choicesOf(NAME_TYPES);
   const isFriendsRelation = (name: string) => {
     const attribute = attributes()[name];
-    return attribute?.type === 'relation' && attribute.target === USER_UID && FRIEND_RELATIONS.has(attribute.relation ?? '');
+    // Strapi's own hidden relations (i18n's `localizations`) are no friends.
+    if (!attribute || attribute.visible === false || attribute.unstable_virtual) return false;
+    return attribute.type === 'relation' && attribute.target === USER_UID && FRIEND_RELATIONS.has(attribute.relation ?? '');
   };
   const friendsChoices = (): UserFieldChoice[] =>
     Object.entries(attributes())
