@@ -62,6 +62,8 @@ describe('GET /imbachat/settings', () => {
       lastLoginField: '',
       trackLastSeen: false,
       guests: true,
+      nameTemplate: '',
+      friendsField: '',
       widgetOptions: {},
       notifyByEmail: false,
       notifyEveryMinutes: 10,
