@@ -104,6 +104,8 @@ const bulkSeed = async (strapi, total) => {
       [col('username')]: username,
       [col('email')]: `${username}@example.test`,
       [col('displayName')]: `${given} ${family}`,
+      [col('firstName')]: given,
+      [col('lastName')]: family,
       [col('provider')]: 'local',
       [col('confirmed')]: true,
       [col('blocked')]: n % 97 === 0,
@@ -203,6 +205,8 @@ const setup = async (strapi) => {
     apiPassword: 'bench-api-password',
     secretKey: 'bench-secret-key',
     nameField: 'displayName',
+    // BENCH_NAME_TEMPLATE=true: the name from the template (the same text as displayName), so search reads it.
+    ...(process.env.BENCH_NAME_TEMPLATE === 'true' ? { nameTemplate: '{firstName} {lastName}' } : {}),
   });
   const jwt = await strapi.plugin('users-permissions').service('jwt').issue({ id: user.id });
   return { userId: user.id, jwt, login: 'bench', password: 'bench-api-password' };

@@ -57,6 +57,10 @@ export interface UserFieldChoices {
   avatarField: UserFieldChoice[];
   badgeField: UserFieldChoice[];
   lastLoginField: UserFieldChoice[];
+  /** The public attributes a name template may name. */
+  nameTemplate: UserFieldChoice[];
+  /** The user model's relations to users (type: the relation, e.g. manyToMany). */
+  friendsField: UserFieldChoice[];
 }
 
 /** A users-permissions role as the Roles section lists it (read from Strapi on every request). */
@@ -134,7 +138,7 @@ export interface PublicUrlCheck {
 }
 
 /** The chat-server routes whose calls the status records. */
-export type ChatServerRoute = 'version' | 'usersInfo' | 'search' | 'authUsers' | 'notifications';
+export type ChatServerRoute = 'version' | 'usersInfo' | 'search' | 'authUsers' | 'notifications' | 'friends';
 
 /** Why a chat-server call failed, as the admin's status shows it. */
 export type ChatServerFailureReason =

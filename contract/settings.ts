@@ -61,6 +61,43 @@ const ATTRIBUTE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const attribute = (value: string): Verdict =>
   value === '' || ATTRIBUTE_NAME.test(value) ? null : ['attribute', 'must be an attribute name of the user model'];
 
+/** A display-name template: `{attribute}` placeholders of the user model and text between them. */
+export const NAME_TEMPLATE_MAX_ATTRIBUTES = 5;
+export type NameTemplatePart = { text: string } | { attribute: string };
+
+/**
+ * `{firstName} {lastName}` as its parts, or a reason it cannot be one: each placeholder an
+ * attribute name, no brace outside one, at least one and at most NAME_TEMPLATE_MAX_ATTRIBUTES
+ * placeholders. Which attributes the user model has is the server's check.
+ */
+export const parseNameTemplate = (value: string): { parts: NameTemplatePart[]; attributes: string[] } | { error: string } => {
+  const parts: NameTemplatePart[] = [];
+  const attributes: string[] = [];
+  const pattern = /\{([^{}]*)\}/g;
+  let at = 0;
+  for (let match = pattern.exec(value); match; match = pattern.exec(value)) {
+    const between = value.slice(at, match.index);
+    if (/[{}]/.test(between)) return { error: 'has a brace that opens or closes no {attribute}' };
+    if (!ATTRIBUTE_NAME.test(match[1])) return { error: `has "{${match[1].slice(0, 40)}}", which is no attribute name` };
+    if (between) parts.push({ text: between });
+    parts.push({ attribute: match[1] });
+    if (!attributes.includes(match[1])) attributes.push(match[1]);
+    at = match.index + match[0].length;
+  }
+  const rest = value.slice(at);
+  if (/[{}]/.test(rest)) return { error: 'has a brace that opens or closes no {attribute}' };
+  if (rest) parts.push({ text: rest });
+  if (attributes.length === 0) return { error: 'must name at least one {attribute} of the user model, such as {firstName} {lastName}' };
+  if (attributes.length > NAME_TEMPLATE_MAX_ATTRIBUTES) return { error: `may name at most ${NAME_TEMPLATE_MAX_ATTRIBUTES} attributes` };
+  return { parts, attributes };
+};
+
+const checkNameTemplate = (value: string): Verdict => {
+  if (value === '') return null;
+  const parsed = parseNameTemplate(value);
+  return 'error' in parsed ? ['name-template', parsed.error] : null;
+};
+
 /** The ten permissions ImbaChat reads from a user object (the reference's keys), in the order shown. */
 export const CHAT_PERMISSIONS = [
   'send_message',
@@ -263,6 +300,8 @@ export const SETTING_RULES = {
   lastLoginField: text('', 100, attribute),
   trackLastSeen: { kind: 'boolean', default: false, check: () => null } as Rule<boolean>,
   guests: { kind: 'boolean', default: true, check: () => null } as Rule<boolean>,
+  nameTemplate: text('', 200, checkNameTemplate),
+  friendsField: text('', 100, attribute),
   widgetOptions: { kind: 'object', default: Object.freeze({}), check: checkWidgetOptions } as Rule<WidgetOptions>,
   notifyByEmail: { kind: 'boolean', default: false, check: () => null } as Rule<boolean>,
   notifyEveryMinutes: {

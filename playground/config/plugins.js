@@ -23,6 +23,10 @@ module.exports = ({ env }) => ({
       throttle: { trustedIps: env.array('IMBACHAT_TRUSTED_IPS', []) },
       // The guide's `profiles` map, added to every user object by the site's own hook.
       extendUsers: env.bool('IMBACHAT_PROFILES_HOOK', false) ? require('../src/extend-users') : undefined,
+      nameTemplate: env('IMBACHAT_NAME_TEMPLATE'),
+      friendsField: env('IMBACHAT_FRIENDS_FIELD'),
+      // The site's own friends (objects, ids, throw or slow): users on the same plan.
+      friendsOf: env('IMBACHAT_FRIENDS_HOOK') ? require('../src/friends-of')(env('IMBACHAT_FRIENDS_HOOK')) : undefined,
     },
   },
   // Notification emails go through Strapi's email plugin: an SMTP server when SMTP_HOST is set

@@ -17,13 +17,15 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   const locked = await settings.get();
   const lockedKeys = settings.lockedKeys();
   try {
-    const fromConfig = <Key extends 'nameField' | 'avatarField' | 'badgeField' | 'lastLoginField'>(key: Key) =>
+    const fromConfig = <Key extends 'nameField' | 'avatarField' | 'badgeField' | 'lastLoginField' | 'nameTemplate' | 'friendsField'>(key: Key) =>
       lockedKeys.includes(key) ? locked[key] : undefined;
     getService(strapi, 'userFields').assertUsable({
       nameField: fromConfig('nameField'),
       avatarField: fromConfig('avatarField'),
       badgeField: fromConfig('badgeField'),
       lastLoginField: fromConfig('lastLoginField'),
+      nameTemplate: fromConfig('nameTemplate'),
+      friendsField: fromConfig('friendsField'),
     });
   } catch (error) {
     throw new Error(`[imbachat] config/plugins: imbachat.config.${(error as Error).message}`);

@@ -21,7 +21,7 @@ import {
 /** Each page's own settings: what its Save may send. */
 const PAGE_KEYS: Record<SettingsPageId, string[]> = {
   connection: ['widgetId', 'apiLogin', 'apiPassword', 'secretKey'],
-  users: ['nameField', 'avatarField', 'profileUrlTemplate', 'shareEmail', 'badgeField', 'lastLoginField', 'trackLastSeen', 'chatRoles', 'roleMap', 'searchMode', 'idSeparator'],
+  users: ['nameField', 'nameTemplate', 'avatarField', 'profileUrlTemplate', 'shareEmail', 'badgeField', 'lastLoginField', 'trackLastSeen', 'friendsField', 'chatRoles', 'roleMap', 'searchMode', 'idSeparator'],
   widget: ['guests', 'widgetScriptUrl', 'tokenTtlSeconds', 'widgetOptions'],
   notifications: ['notifyByEmail', 'siteUrl', 'notifyEveryMinutes', 'notifyMaxPerMinute', 'notifySubject', 'notifyText'],
 };
@@ -106,6 +106,41 @@ describe('Settings → ImbaChat, a section of pages', () => {
       expect((await select(page, 'Search mode').textContent())?.trim()).toBe('Starts with the term');
       expect(await settingsService(state.app.strapi).get()).toMatchObject({ nameField: 'displayName', avatarField: 'avatar', searchMode: 'prefix', idSeparator: '|' });
       await pageScreenshot(page, path.join(SCREENSHOTS, 'settings-users.png'));
+    });
+    await context.close();
+  });
+
+  it('Users in the chat: a name template refused under its field (by the contract, then by the server), and a friends relation picked from the user model\'s own', async () => {
+    const context = await browser.newContext();
+    const page = await open(context, await superAdmin(), 'users');
+    const puts = recordPuts(page);
+    await withScreenshot(page, 'users-name-template', async () => {
+      await shows(page.locator('#imbachat-nameTemplate-hint'), 'such as {firstName} {lastName}');
+      const error = page.locator('#imbachat-nameTemplate-error');
+      // The syntax is the contract's: refused before anything is sent.
+      await page.locator('#imbachat-nameTemplate').fill('{first name}');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await shows(error, 'Attribute names in braces, such as {firstName} {lastName}, at most 5');
+      expect(puts).toEqual([]);
+      // Which attributes are public is the server's: its 400 lands under the field.
+      await page.locator('#imbachat-nameTemplate').fill('{firstName} {password}');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await shows(error, '"{password}" is not a public text or whole-number attribute of the user model');
+      expect(puts).toEqual([{ nameTemplate: '{firstName} {password}' }]);
+
+      await page.locator('#imbachat-nameTemplate').fill('{firstName} {lastName}');
+      await select(page, 'Friends').click();
+      const options = (await page.getByRole('option').allTextContents()).map((text) => text.trim());
+      expect(options).toEqual(['No friends list', 'friends (manyToMany)']);
+      await page.getByRole('option', { name: 'friends (manyToMany)', exact: true }).click();
+      await save(page);
+      expect(puts.slice(1)).toEqual([{ nameTemplate: '{firstName} {lastName}', friendsField: 'friends' }]);
+      expect(await settingsService(state.app.strapi).get()).toMatchObject({ nameTemplate: '{firstName} {lastName}', friendsField: 'friends' });
+      await page.reload();
+      await heading(page, 'users').waitFor();
+      expect(await page.locator('#imbachat-nameTemplate').inputValue()).toBe('{firstName} {lastName}');
+      expect((await select(page, 'Friends').textContent())?.trim()).toBe('friends (manyToMany)');
+      await pageScreenshot(page, path.join(SCREENSHOTS, 'settings-users-names-friends.png'));
     });
     await context.close();
   });

@@ -62,6 +62,8 @@ describe('GET /imbachat/settings', () => {
       lastLoginField: '',
       trackLastSeen: false,
       guests: true,
+      nameTemplate: '',
+      friendsField: '',
       widgetOptions: {},
       notifyByEmail: false,
       notifyEveryMinutes: 10,
@@ -94,6 +96,9 @@ describe('GET /imbachat/settings', () => {
     expect(names(res.body.meta.userFields.badgeField)).toEqual(expect.arrayContaining(['username', 'badge', 'plan', 'level']));
     expect(names(res.body.meta.userFields.badgeField)).not.toContain('lastVisit');
     expect(names(res.body.meta.userFields.lastLoginField).sort()).toEqual(['lastActive', 'lastVisit', 'memberSince', 'updatedAt']);
+    expect(names(res.body.meta.userFields.nameTemplate)).toEqual(expect.arrayContaining(['username', 'firstName', 'lastName', 'level']));
+    expect(names(res.body.meta.userFields.nameTemplate)).not.toContain('password');
+    expect(res.body.meta.userFields.friendsField).toEqual([{ name: 'friends', type: 'manyToMany' }]);
     // users-permissions' roles as Strapi has them; `public` is no logged-in user's role.
     expect(res.body.meta.roles).toContainEqual({ type: 'authenticated', name: 'Authenticated', description: expect.any(String) });
     expect(res.body.meta.roles.map((role: { type: string }) => role.type)).not.toContain('public');

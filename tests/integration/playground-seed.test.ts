@@ -39,6 +39,19 @@ describe('the playground on an empty database', () => {
     expect(avatar.headers['content-type']).toBe('image/png');
   });
 
+  it('seeds first and last names and friends: alice\'s friends are bob and carol', async () => {
+    const users = await app.strapi.db.query('plugin::users-permissions.user').findMany({ orderBy: { id: 'asc' } });
+    const id = (name: string) => users.find((user: { username: string }) => user.username === name).id;
+    const auth = basic(DEMO_SETTINGS.apiLogin, DEMO_SETTINGS.apiPassword);
+    const friends = await app.http().get(`/api/imbachat/v1/user/friends/${id('alice')}`).set('Authorization', auth);
+    expect(friends.body.map((user: { name: string }) => user.name)).toEqual(['Bob Builder', 'carol']);
+    await withKept(keepSettings(app.strapi), async () => {
+      await configure(app.strapi, { nameTemplate: '{firstName} {lastName}' });
+      const res = await app.http().get(`/api/imbachat/v1/users/${id('alice')},${id('carol')},${id('mallory')}`).set('Authorization', auth);
+      expect(res.body.map((user: { name: string }) => user.name)).toEqual(['Alice Liddell', 'Carol', 'Mallory (blocked)']);
+    });
+  });
+
   it('does not seed twice', async () => {
     const { seedPlayground } = require('../../playground/src/seed');
     await seedPlayground(app.strapi);

@@ -104,10 +104,10 @@ beforeEach(async () => {
 restoreAfterEach(() => app, { config: ['server.url', 'admin.secrets.encryptionKey', 'plugin::imbachat.throttle.basicAuth'] });
 
 describe('GET /imbachat/status', () => {
-  it('lists the five chat-server routes, none called yet, with no lockout and no test', async () => {
+  it('lists the six chat-server routes, none called yet, with no lockout and no test', async () => {
     const data = await statusData();
     expect(data.routes).toEqual(
-      ['version', 'usersInfo', 'search', 'authUsers', 'notifications'].map((route) => ({ route, lastCall: null, lastSuccess: null, lastFailure: null }))
+      ['version', 'usersInfo', 'search', 'authUsers', 'notifications', 'friends'].map((route) => ({ route, lastCall: null, lastSuccess: null, lastFailure: null }))
     );
     expect(data.lockouts).toEqual([]);
     expect(data.lastTest).toBeNull();
@@ -351,7 +351,7 @@ describe('DELETE /imbachat/status/lockouts/:key', () => {
     const res = await unlock(throttleRowId('basicAuth', ip));
     expect(res.status).toBe(200);
     expect(res.body.data.lockouts.map((lockout: Lockout) => lockout.subject)).toEqual([other]);
-    expect(res.body.data.routes).toHaveLength(5);
+    expect(res.body.data.routes).toHaveLength(6);
     expect((await from(ip).users(RIGHT)).status).toBe(200);
     expect((await from(other).users(RIGHT)).status).toBe(429);
   });

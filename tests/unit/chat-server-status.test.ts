@@ -14,13 +14,16 @@ describe('chatServerRouteOf', () => {
     ['/nowhere', null],
     ['/users/1/2', null],
     ['/auth_users/x', null],
-    ['/user/friends/1', null],
+    ['/user/friends/1', 'friends'],
+    ['/user/friends/', 'friends'],
+    ['/user/friends/1/2', null],
+    ['/user/1', null],
   ])('%p is %p', (path, route) => {
     expect(chatServerRouteOf(path)).toBe(route);
   });
 
-  it('lists the five routes the contract names', () => {
-    expect(CHAT_SERVER_ROUTES).toEqual(['version', 'usersInfo', 'search', 'authUsers', 'notifications']);
+  it('lists the six routes the contract names', () => {
+    expect(CHAT_SERVER_ROUTES).toEqual(['version', 'usersInfo', 'search', 'authUsers', 'notifications', 'friends']);
   });
 });
 

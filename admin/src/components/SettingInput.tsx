@@ -29,7 +29,7 @@ export const SettingInput = ({ name, type, options = [], disabled, locked }: Set
   const field = useField(name);
   const hint = locked
     ? formatMessage(t('field.locked'), { key: name })
-    : formatMessage(t(`field.${name}.hint`), { widgetId: '{widgetId}', id: '{id}', username: '{username}', documentId: '{documentId}', siteUrl: '{siteUrl}' });
+    : formatMessage(t(`field.${name}.hint`), { widgetId: '{widgetId}', id: '{id}', username: '{username}', documentId: '{documentId}', siteUrl: '{siteUrl}', firstName: '{firstName}', lastName: '{lastName}' });
   const label = formatMessage(t(`field.${name}.label`));
   const set = (value: unknown) => field.onChange(name, value);
 

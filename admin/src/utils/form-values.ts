@@ -87,6 +87,7 @@ const RULE_MESSAGES: Partial<Record<string, { key: MessageKey; values?: Record<s
   'notify-every': { key: 'validation.notify-every', values: { min: String(NOTIFY_EVERY_MINUTES.min), max: String(NOTIFY_EVERY_MINUTES.max) } },
   'notify-max': { key: 'validation.notify-max', values: { min: String(NOTIFY_MAX_PER_MINUTE.min), max: String(NOTIFY_MAX_PER_MINUTE.max) } },
   'site-url': { key: 'validation.site-url' },
+  'name-template': { key: 'validation.name-template', values: { firstName: '{firstName}', lastName: '{lastName}' } },
   template: { key: 'validation.template' },
   separator: { key: 'validation.separator' },
   'role-map': { key: 'validation.role-map', values: { max: String(MAX_MAPPED_ROLES) } },

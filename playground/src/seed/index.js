@@ -10,14 +10,26 @@ const SITE_USERS = [
     username: 'alice',
     email: 'alice@example.com',
     displayName: 'Alice Liddell',
+    firstName: 'Alice',
+    lastName: 'Liddell',
+    friends: ['bob', 'carol'],
     avatar: 'alice.png',
     badge: 'Founder',
     plan: 'pro',
     level: 7,
     lastVisit: '2026-11-20T10:00:00.000Z',
   },
-  { username: 'bob', email: 'bob@example.com', displayName: 'Bob Builder', role: 'moderator', plan: 'free' },
-  { username: 'carol', email: 'carol@example.com' },
+  {
+    username: 'bob',
+    email: 'bob@example.com',
+    displayName: 'Bob Builder',
+    firstName: 'Bob',
+    lastName: 'Builder',
+    role: 'moderator',
+    plan: 'free',
+    friends: ['alice', 'mallory'],
+  },
+  { username: 'carol', email: 'carol@example.com', firstName: 'Carol', friends: ['alice'] },
   { username: 'mallory', email: 'mallory@example.com', displayName: 'Mallory (blocked)', blocked: true },
 ];
 const DEMO_SETTINGS = {
@@ -28,6 +40,7 @@ const DEMO_SETTINGS = {
   nameField: 'displayName',
   avatarField: 'avatar',
   profileUrlTemplate: 'http://localhost:1337/members/{username}/',
+  friendsField: 'friends',
 };
 
 const uploadAvatar = async (strapi, file) => {
@@ -61,8 +74,9 @@ const seedSiteUsers = async (strapi) => {
     .query('plugin::users-permissions.permission')
     .create({ data: { action: 'plugin::users-permissions.user.find', role: role.id } });
   const users = strapi.plugin('users-permissions').service('user');
-  for (const { avatar, role: roleType, ...user } of SITE_USERS) {
-    await users.add({
+  const ids = {};
+  for (const { avatar, role: roleType, friends, ...user } of SITE_USERS) {
+    ids[user.username] = (await users.add({
       ...user,
       password: USER_PASSWORD,
       provider: 'local',
@@ -70,7 +84,14 @@ const seedSiteUsers = async (strapi) => {
       blocked: user.blocked === true,
       role: roleType === 'moderator' ? moderator.id : role.id,
       avatar: avatar ? await uploadAvatar(strapi, avatar) : undefined,
-    });
+    })).id;
+  }
+  // Friends once everyone exists (the `friends` relation: Settings → ImbaChat → Users in the chat → Friends).
+  for (const { username, friends = [] } of SITE_USERS) {
+    if (friends.length === 0) continue;
+    await strapi.db
+      .query('plugin::users-permissions.user')
+      .update({ where: { id: ids[username] }, data: { friends: friends.map((name) => ids[name]) } });
   }
 };
 

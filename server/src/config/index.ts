@@ -3,6 +3,7 @@ import { isAddressOrRange } from '../utils/client-address';
 import { EXTEND_USERS_CONCURRENCY, type ExtendUsers } from '../utils/extend-users';
 import { CAN_OPEN_DIALOG_TIMEOUT_MS, DIALOG_TOKENS_RULE, type CanOpenDialog } from '../utils/can-open-dialog';
 import { DASHBOARD_TIMEOUT_MS, IMBACHAT_API_URL, imbachatApiUrlProblem } from '../utils/imbachat-api-url';
+import type { FriendsOf } from '../services/friends-of';
 import { SETTING_KEYS, castConfigValue, checkSetting, isSettingKey, type Settings } from '../../../contract';
 
 export interface ThrottleRule {
@@ -38,10 +39,12 @@ export interface PluginConfig extends Partial<Settings> {
   /** ImbaChat's API, asked for the moderation dashboard's support user: https, or http to a loopback address. */
   imbachatApiUrl: string;
   dashboardTimeoutMs: number;
+  /** The site's own friends of a user (README: "Friends"); wins over `friendsField`. */
+  friendsOf?: FriendsOf;
 }
 
 const OPERATIONAL_KEYS = ['throttle', 'settingsCacheMs', 'extendUsers', 'extendUsersConcurrency', 'outboxMax',
-  'canOpenDialog', 'canOpenDialogTimeoutMs', 'dialogTokens', 'imbachatApiUrl', 'dashboardTimeoutMs'] as const;
+  'canOpenDialog', 'canOpenDialogTimeoutMs', 'dialogTokens', 'imbachatApiUrl', 'dashboardTimeoutMs', 'friendsOf'] as const;
 
 const throttleRule = yup
   .object({
@@ -83,6 +86,9 @@ const operationalSchemas = {
     return problem ? context.createError({ message: `\${path} ${problem}` }) : true;
   }),
   dashboardTimeoutMs: yup.number().integer().min(10).max(60_000),
+  friendsOf: yup
+    .mixed()
+    .test('function', '${path} must be a function (userId, { strapi }) => ids or users', (value) => value === undefined || value === null || typeof value === 'function'),
 };
 
 const defaultConfig: PluginConfig = {

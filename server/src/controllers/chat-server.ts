@@ -9,7 +9,7 @@ import { keepAuthErrorMessages } from '../utils/auth-errors';
 import { sendChatError } from '../utils/chat-error';
 import { chatUsersJson } from '../utils/chat-user';
 import { getService } from '../utils/get-service';
-import { parseUserIds } from '../utils/parse-user-ids';
+import { parseUserId, parseUserIds } from '../utils/parse-user-ids';
 import { publicBaseUrl } from '../utils/public-url';
 import { bodyObject, firstPresent, optionalString } from '../utils/request-input';
 import { parseNotificationRequest } from '../validation/notification-request';
@@ -55,9 +55,17 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const login = optionalString(firstPresent(body, ['login', 'username', 'identifier', 'email']), 'login', LOGIN_MAX_LENGTH);
     const password = optionalString(body.password, 'password', PASSWORD_MAX_LENGTH);
     if (!login || !password) throw new errors.ValidationError('login and password are required');
-    const { name } = getService(strapi, 'userFields').plan(chatServerSettings(ctx));
-    ctx.body = await getService(strapi, 'siteAuth').checkLogin(login, password, name);
+    const names = getService(strapi, 'userFields').plan(chatServerSettings(ctx));
+    ctx.body = await getService(strapi, 'siteAuth').checkLogin(login, password, names);
   }),
+
+  /** A user's friends; an id that is no positive integer names nobody: [] (as junk ids are ignored by users by id). */
+  async friends(ctx: Context) {
+    const id = parseUserId(ctx.params.id);
+    const friends = id === undefined ? [] : await getService(strapi, 'users').friends(id, publicBaseUrl(strapi, ctx.origin), chatServerSettings(ctx));
+    ctx.type = 'application/json';
+    ctx.body = chatUsersJson(friends);
+  },
 
   async notifications(ctx: Context) {
     const request = parseNotificationRequest(bodyObject(ctx.request.body));

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
+import type { NameSource } from '../services/user-fields';
 import { LIVE, type Client } from './search-schema';
 import { FIELDS_PER_USER, type SearchSource } from './search-source';
 
@@ -48,8 +49,8 @@ export const searchDrift = (strapi: Core.Strapi, source: SearchSource) => {
      * PostgreSQL, MySQL: the buckets (user id ÷ BUCKET_USERS) whose checksums differ between the two
      * sides, from one statement: only their rows are then read.
      */
-    async differingBuckets(db: Knex, nameField: string, after: number, upTo: number | null): Promise<number[]> {
-      const users = source.rangeRows(nameField, after, upTo);
+    async differingBuckets(db: Knex, names: NameSource, after: number, upTo: number | null): Promise<number[]> {
+      const users = source.rangeRows(names, after, upTo);
       const index = indexSide(after, upTo);
       const rows = rowsOf<{ side: string; bucket: number | string; sum: string }>(
         await db.raw(`${checksums('u', users.sql)} UNION ALL ${checksums('i', index.sql)}`, [...users.bindings, ...index.bindings])
@@ -64,8 +65,8 @@ export const searchDrift = (strapi: Core.Strapi, source: SearchSource) => {
     },
 
     /** PostgreSQL, MySQL: both sides' rows, to compare when the checksums differ. */
-    async rows(db: Knex, nameField: string, after: number, upTo: number | null): Promise<{ users: SourceRow[]; index: SourceRow[] }> {
-      const users = source.rangeRows(nameField, after, upTo);
+    async rows(db: Knex, names: NameSource, after: number, upTo: number | null): Promise<{ users: SourceRow[]; index: SourceRow[] }> {
+      const users = source.rangeRows(names, after, upTo);
       const index = indexSide(after, upTo);
       return {
         users: rowsOf<SourceRow>(await db.raw(users.sql, users.bindings)),
@@ -74,8 +75,8 @@ export const searchDrift = (strapi: Core.Strapi, source: SearchSource) => {
     },
 
     /** SQLite: the row ids either side holds and the other does not hold the same. */
-    async differingRows(db: Knex, nameField: string, after: number, upTo: number | null): Promise<number[]> {
-      const users = source.rangeRows(nameField, after, upTo);
+    async differingRows(db: Knex, names: NameSource, after: number, upTo: number | null): Promise<number[]> {
+      const users = source.rangeRows(names, after, upTo);
       const index = indexSide(after, upTo);
       const result = await db.raw(
         `WITH u AS (${users.sql}), s AS (${index.sql})

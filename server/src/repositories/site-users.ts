@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { ROLE_UID, USER_UID } from '../constants';
-import type { UserFieldPlan } from '../services/user-fields';
+import type { NameSource, UserFieldPlan } from '../services/user-fields';
 import { LAST_SEEN_TABLE } from './last-seen-table';
 
 /** A site user as the plugin reads it: the one shape every route's users arrive in. */
@@ -12,6 +12,8 @@ export interface SiteUser {
   email?: string | null;
   /** The value of the name field (`nameField`), whatever its type. */
   name?: unknown;
+  /** The values of the name template's attributes, in its order, when it has one. */
+  nameValues?: unknown[];
   /** The avatar's URL as stored: a media file's `url`, or the text of a URL attribute. */
   avatarUrl?: string | null;
   blocked: boolean;
@@ -31,6 +33,7 @@ export interface LocalAccount {
   id: number;
   username: string;
   name: unknown;
+  nameValues?: unknown[];
   password: string | null;
   blocked: boolean;
   confirmed: boolean;
@@ -55,7 +58,17 @@ interface LinkTable {
   name: string;
   joinColumn: { name: string };
   inverseJoinColumn: { name: string };
+  /** The order of the related rows (relations to many). */
+  orderColumnName?: string;
 }
+
+/** The key of a name template's nth value among a read's columns. */
+const NAME_VALUE = 'nameValue';
+/** Where the name template's values start among a read's keys (they come last), or the number of keys. */
+const nameValuesAt = (keys: string[]) => {
+  const at = keys.findIndex((key) => key.startsWith(NAME_VALUE));
+  return at < 0 ? keys.length : at;
+};
 interface MorphJoinTable {
   name: string;
   joinColumn: { name: string };
@@ -124,6 +137,13 @@ export const siteUsers = (strapi: Core.Strapi) => {
     if (fields.lastLogin) columns.lastLogin = u(fields.lastLogin);
     if (role) columns.roleType = `r.${roleColumn('type')}`;
     if (lastSeen) columns.lastSeen = 'ls.seen_at';
+    return withNameValues(columns, fields.nameTemplate, u) as Partial<Record<keyof SiteUser, string>>;
+  };
+  /** The name template's attributes as the last columns of a read (`nameValue0`, …). */
+  const withNameValues = (columns: Record<string, string>, template: NameSource['nameTemplate'], at: (attribute: string) => string) => {
+    template?.attributes.forEach((attribute, i) => {
+      columns[`${NAME_VALUE}${i}`] = at(attribute);
+    });
     return columns;
   };
   const roleColumn = (attribute: string) =>
@@ -143,7 +163,7 @@ export const siteUsers = (strapi: Core.Strapi) => {
   };
 
   /** A row's values, in the order selected, as the one SiteUser shape every route's users arrive in. */
-  const siteUser = (keys: (keyof SiteUser)[], values: unknown[]): SiteUser => {
+  const siteUser = (keys: string[], values: unknown[], nameAt = keys.length): SiteUser => {
     const user: SiteUser = {
       id: 0,
       username: '',
@@ -156,8 +176,10 @@ export const siteUsers = (strapi: Core.Strapi) => {
       badge: undefined,
       lastLogin: undefined,
       lastSeen: undefined,
+      nameValues: undefined,
     };
-    for (let i = 0; i < keys.length; i += 1) (user as unknown as Record<string, unknown>)[keys[i]] = values[i];
+    for (let i = 0; i < nameAt; i += 1) (user as unknown as Record<string, unknown>)[keys[i]] = values[i];
+    if (nameAt < keys.length) user.nameValues = values.slice(nameAt, keys.length);
     user.id = Number(user.id);
     user.blocked = isBlocked(user.blocked);
     return user;
@@ -245,10 +267,15 @@ export const siteUsers = (strapi: Core.Strapi) => {
   };
 
   const CONTACT_KEYS: (keyof SiteUser)[] = ['id', 'username', 'name', 'email', 'blocked', 'confirmed'];
-  const contactColumns = (nameField: string) =>
-    Object.fromEntries(CONTACT_KEYS.map((key) => [key, column(key === 'name' ? nameField : key)]));
-  const contact = (row: Record<string, unknown>) => {
-    const user = siteUser(CONTACT_KEYS, CONTACT_KEYS.map((key) => row[key]));
+  const contactColumns = (names: NameSource) =>
+    withNameValues(Object.fromEntries(CONTACT_KEYS.map((key) => [key, column(key === 'name' ? names.name : key)])), names.nameTemplate, column);
+  /** A row read by named columns (not by position) as a SiteUser. */
+  const byName = (columns: Record<string, string>, row: Record<string, unknown>) => {
+    const keys = Object.keys(columns);
+    return siteUser(keys, keys.map((key) => row[key]), nameValuesAt(keys));
+  };
+  const contact = (columns: Record<string, string>, row: Record<string, unknown>) => {
+    const user = byName(columns, row);
     user.confirmed = isOn(row.confirmed);
     return user;
   };
@@ -258,60 +285,96 @@ export const siteUsers = (strapi: Core.Strapi) => {
     async byIds(ids: number[], columns: SiteUserColumns): Promise<SiteUser[]> {
       const byIdsQuery = (list: number[] | Knex.Value) => select(columns).where((where) => idIn(where, list, `u.${column('id')}`));
       // MySQL takes the ids as one placeholder each, so its statement's text depends on their number.
-      const keys = Object.keys(selected(columns)) as (keyof SiteUser)[];
+      const keys = Object.keys(selected(columns));
+      const nameAt = nameValuesAt(keys);
       if (client() === 'mysql') {
         const rows = (await byIdsQuery(ids)) as Record<string, unknown>[];
-        return finish(rows.map((row) => siteUser(keys, Object.values(row))), columns);
+        return finish(rows.map((row) => siteUser(keys, Object.values(row), nameAt)), columns);
       }
       const shape = JSON.stringify(['byIds', columns]);
       const rows = await runCompiled(shape, () => byIdsQuery(VALUE), client() === 'sqlite' ? JSON.stringify(ids) : ids);
-      return finish(rows.map((row) => siteUser(keys, row)), columns);
+      return finish(rows.map((row) => siteUser(keys, row, nameAt)), columns);
     },
 
     /** The local account a login names, as Strapi's /api/auth/local finds it (email lower-cased, or username). */
-    async localAccount(login: string, nameField: string): Promise<LocalAccount | null> {
+    async localAccount(login: string, names: NameSource): Promise<LocalAccount | null> {
       const row = (await knex()(meta().tableName)
-        .select({
-          id: column('id'),
-          username: column('username'),
-          name: column(nameField),
-          password: column('password'),
-          blocked: column('blocked'),
-          confirmed: column('confirmed'),
-        })
+        .select(
+          withNameValues(
+            {
+              id: column('id'),
+              username: column('username'),
+              name: column(names.name),
+              password: column('password'),
+              blocked: column('blocked'),
+              confirmed: column('confirmed'),
+            },
+            names.nameTemplate,
+            column
+          )
+        )
         .where(column('provider'), 'local')
         .andWhere((where) => where.where(column('email'), login.toLowerCase()).orWhere(column('username'), login))
         .first()) as (Omit<LocalAccount, 'blocked' | 'confirmed'> & { blocked: unknown; confirmed: unknown }) | undefined;
+      if (!row) return null;
+      const values = row as unknown as Record<string, unknown>;
       // SQLite and MySQL answer booleans as 0/1.
-      return row ? { ...row, id: Number(row.id), blocked: Boolean(row.blocked), confirmed: Boolean(row.confirmed) } : null;
+      return {
+        id: Number(row.id),
+        username: row.username,
+        name: row.name,
+        password: row.password,
+        blocked: Boolean(row.blocked),
+        confirmed: Boolean(row.confirmed),
+        nameValues: names.nameTemplate?.attributes.map((_, i) => values[`${NAME_VALUE}${i}`]),
+      };
     },
 
     /** Users to email (notifications), by id: name per the name field, stored address, blocked and confirmed or not. */
-    async contactsByIds(ids: number[], nameField: string): Promise<SiteUser[]> {
+    async contactsByIds(ids: number[], names: NameSource): Promise<SiteUser[]> {
       if (ids.length === 0) return [];
+      const columns = contactColumns(names);
       const rows = (await knex()(meta().tableName)
-        .select(contactColumns(nameField))
+        .select(columns)
         .whereIn(column('id'), ids)
         .orderBy(column('id'))) as Record<string, unknown>[];
-      return rows.map(contact);
+      return rows.map((row) => contact(columns, row));
     },
 
     /**
      * Users as the admin's user picker lists them: by these ids (in no particular order), or the
      * first `limit` by id; blocked users left out either way.
      */
-    async pickable(nameField: string, pick: { ids: number[] } | { first: number }): Promise<SiteUser[]> {
-      const query = knex()(meta().tableName)
-        .select({ id: column('id'), username: column('username'), name: column(nameField), blocked: column('blocked') })
-        .where(notBlocked);
+    async pickable(names: NameSource, pick: { ids: number[] } | { first: number }): Promise<SiteUser[]> {
+      const columns = withNameValues(
+        { id: column('id'), username: column('username'), name: column(names.name), blocked: column('blocked') },
+        names.nameTemplate,
+        column
+      );
+      const query = knex()(meta().tableName).select(columns).where(notBlocked);
       if ('ids' in pick) {
         if (pick.ids.length === 0) return [];
         query.whereIn(column('id'), pick.ids);
       } else {
         query.orderBy(column('id')).limit(pick.first);
       }
-      const keys: (keyof SiteUser)[] = ['id', 'username', 'name', 'blocked'];
-      return ((await query) as Record<string, unknown>[]).map((row) => siteUser(keys, keys.map((key) => row[key])));
+      return ((await query) as Record<string, unknown>[]).map((row) => byName(columns, row));
+    },
+
+    /**
+     * The ids a relation of the user model to users links this user to (the friends field), in
+     * the relation's order, at most `limit`: one query of its link table.
+     */
+    async relatedIds(userId: number, relation: string, limit: number): Promise<number[]> {
+      const link = meta().attributes[relation]?.joinTable;
+      if (!link) return [];
+      const query = knex()(link.name)
+        .select({ id: link.inverseJoinColumn.name })
+        .where(link.joinColumn.name, userId)
+        .whereNot(link.inverseJoinColumn.name, userId);
+      if (link.orderColumnName) query.orderBy(link.orderColumnName);
+      const rows = (await query.orderBy('id').limit(limit)) as { id: number | string }[];
+      return rows.map((row) => Number(row.id));
     },
 
     /** How many users are not blocked. */

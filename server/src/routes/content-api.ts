@@ -17,6 +17,7 @@ export default {
     { method: 'GET', path: '/v1/search', handler: 'chat-server.search', config: chatServer },
     { method: 'POST', path: '/v1/auth_users', handler: 'chat-server.authUsers', config: chatServer },
     { method: 'POST', path: '/v1/notifications', handler: 'chat-server.notifications', config: chatServer },
+    { method: 'GET', path: '/v1/user/friends/:id', handler: 'chat-server.friends', config: chatServer },
     { method: 'GET', path: '/token', handler: 'front-end.token', config: publicRoute },
     { method: 'GET', path: '/widget', handler: 'front-end.widget', config: publicRoute },
     { method: 'POST', path: '/dialog', handler: 'front-end.dialog', config: publicRoute },

@@ -1,5 +1,4 @@
 import type { Core } from '@strapi/strapi';
-import { siteUsers } from '../repositories/site-users';
 import { getService } from '../utils/get-service';
 import type { NotificationMessage } from '../validation/notification-request';
 
@@ -22,22 +21,8 @@ export interface NotificationEvent {
  * answer is sent, so neither its lookup nor the webhooks add to the route's time.
  */
 const notificationEventsService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const users = siteUsers(strapi);
-
-  /** The address's user as the outbox picks it: the exact address (but for case), a user who may get mail first. */
-  const userIdByEmail = async (address: string): Promise<number | null> => {
-    const ids = await getService(strapi, 'searchIndex').userIdsByEmail(address);
-    if (ids.length === 0) return null;
-    const nameField = getService(strapi, 'userFields').plan(await getService(strapi, 'settings').get()).name;
-    const asked = address.toLowerCase();
-    const candidates = (await users.contactsByIds(ids, nameField)).filter(
-      (user) => typeof user.email === 'string' && user.email.trim().toLowerCase() === asked
-    );
-    return (candidates.find((user) => !user.blocked && user.confirmed) ?? candidates[0])?.id ?? null;
-  };
-
   const emit = async (to: { userId: number } | { emailTo: string }, message: NotificationMessage) => {
-    const userId = 'userId' in to ? to.userId : await userIdByEmail(to.emailTo);
+    const userId = 'userId' in to ? to.userId : (await getService(strapi, 'outbox').userByEmail(to.emailTo))?.id ?? null;
     const event: NotificationEvent = { user_id: userId, title: message.title, body: message.body };
     await strapi.eventHub.emit(NOTIFICATION_EVENT, event);
   };

@@ -53,7 +53,7 @@ const notificationsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const windows = notifyTable(strapi);
   const users = siteUsers(strapi);
   const outbox = () => getService(strapi, 'outbox');
-  const nameFieldOf = (settings: Settings) => getService(strapi, 'userFields').plan(settings).name;
+  const namesOf = (settings: Settings) => getService(strapi, 'userFields').plan(settings);
 
   const service = {
     /**
@@ -62,7 +62,7 @@ const notificationsService = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async notifyUser(userId: number, message: NotificationMessage, settings: Settings): Promise<NotifyResult> {
       if (!settings.notifyByEmail) return OFF;
-      const [user] = userId > MAX_ROW_ID ? [] : await users.contactsByIds([userId], nameFieldOf(settings));
+      const [user] = userId > MAX_ROW_ID ? [] : await users.contactsByIds([userId], namesOf(settings));
       if (!user) return { sent: false, reason: 'unknown-user' };
       if (user.blocked) return { sent: false, reason: 'blocked' };
       if (!user.confirmed) return { sent: false, reason: 'unconfirmed' };

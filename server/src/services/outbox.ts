@@ -90,20 +90,26 @@ const outboxService = ({ strapi }: { strapi: Core.Strapi }) => {
   let sweptAt = 0;
   let stopped = false;
 
-  const nameFieldOf = (settings: Settings) => getService(strapi, 'userFields').plan(settings).name;
+  const namesOf = (settings: Settings) => getService(strapi, 'userFields').plan(settings);
 
-  /** The site user the row is for: by id, or by address through the plugin's index (never a scan of the users table). */
-  const recipientOf = async (row: OutboxRow, settings: Settings): Promise<SiteUser | null> => {
-    if (row.userId !== null) return (await users.contactsByIds([row.userId], nameFieldOf(settings)))[0] ?? null;
-    const ids = await getService(strapi, 'searchIndex').userIdsByEmail(row.emailTo ?? '');
-    const asked = (row.emailTo ?? '').toLowerCase();
+  /** The site user whose address this is, through the plugin's index (never a scan of the users table). */
+  const userByEmail = async (address: string, settings: Settings): Promise<SiteUser | null> => {
+    const ids = await getService(strapi, 'searchIndex').userIdsByEmail(address);
+    if (ids.length === 0) return null;
+    const asked = address.toLowerCase();
     // The address exactly, but for case (the index folds more than case).
-    const candidates = (await users.contactsByIds(ids, nameFieldOf(settings))).filter(
+    const candidates = (await users.contactsByIds(ids, namesOf(settings))).filter(
       (user) => typeof user.email === 'string' && user.email.trim().toLowerCase() === asked
     );
     // An address two accounts share is that mailbox's: it gets mail while one of them may.
     return candidates.find((user) => !user.blocked && user.confirmed) ?? candidates[0] ?? null;
   };
+
+  /** The site user the row is for: by id, or by address. */
+  const recipientOf = async (row: OutboxRow, settings: Settings): Promise<SiteUser | null> =>
+    row.userId !== null
+      ? ((await users.contactsByIds([row.userId], namesOf(settings)))[0] ?? null)
+      : userByEmail(row.emailTo ?? '', settings);
 
   /** Why this user gets no email at all, or null. */
   const refusal = (user: SiteUser | null): NotSentReason | null => {
@@ -154,7 +160,7 @@ const outboxService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
 
     const address = (user.email as string).trim();
-    const email = notificationEmail(settings, { name: chatNameOf(user), title: row.title, body: row.body, siteUrl: siteUrlOf(settings) });
+    const email = notificationEmail(settings, { name: chatNameOf(user, namesOf(settings).nameTemplate), title: row.title, body: row.body, siteUrl: siteUrlOf(settings) });
     try {
       await send({ to: address, ...email });
     } catch (error) {
@@ -209,6 +215,11 @@ const outboxService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
+    /** The site user an `email_to` address is sent to, as the outbox picks them: a user who may get mail first. */
+    async userByEmail(address: string): Promise<SiteUser | null> {
+      return userByEmail(address, await getService(strapi, 'settings').get());
+    },
+
     /** Creates the tables and starts looking for due rows (at start-up: rows left by a stop or a crash go first). */
     async prepare() {
       await table.ensure();

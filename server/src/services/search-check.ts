@@ -5,6 +5,7 @@ import type { Client } from '../repositories/search-schema';
 import type { SearchSource } from '../repositories/search-source';
 import { userOf, type SearchTable } from '../repositories/search-table';
 import { rewriteUsers } from './search-rows';
+import type { NameSource } from './user-fields';
 
 /** Users per range: SQLite compares the rows themselves, so its ranges are smaller (one query well under 100 ms). */
 const RANGE_USERS: Record<Client, number> = { sqlite: 1000, postgres: 5000, mysql: 5000 };
@@ -47,17 +48,17 @@ export const differingUsers = (users: SourceRow[], index: SourceRow[]): number[]
  * The users of (after, upTo] whose rows differ: checksums per bucket of users first, then the rows
  * of the buckets whose checksums differ (SQLite: the rows, compared in SQL).
  */
-const rangeDiff = async ({ client, drift }: CheckDeps, session: IndexSession, nameField: string, after: number, upTo: number | null) => {
+const rangeDiff = async ({ client, drift }: CheckDeps, session: IndexSession, names: NameSource, after: number, upTo: number | null) => {
   if (client === 'sqlite') {
-    const rids = await session.transaction((trx) => drift.differingRows(trx, nameField, after, upTo));
+    const rids = await session.transaction((trx) => drift.differingRows(trx, names, after, upTo));
     return [...new Set(rids.map(userOf))].sort((a, b) => a - b);
   }
-  const buckets = await session.transaction((trx) => drift.differingBuckets(trx, nameField, after, upTo));
+  const buckets = await session.transaction((trx) => drift.differingBuckets(trx, names, after, upTo));
   const found: number[] = [];
   for (const bucket of buckets) {
     const from = Math.max(after, bucket * BUCKET_USERS - 1);
     const to = upTo === null ? (bucket + 1) * BUCKET_USERS - 1 : Math.min(upTo, (bucket + 1) * BUCKET_USERS - 1);
-    const rows = await session.transaction((trx) => drift.rows(trx, nameField, from, to));
+    const rows = await session.transaction((trx) => drift.rows(trx, names, from, to));
     found.push(...differingUsers(rows.users, rows.index));
   }
   return found;
@@ -74,20 +75,20 @@ const lockBusy = (error: unknown) => {
  * any of them (NOWAIT), else one user a transaction, so the repair never holds a user's lock while it
  * waits for another's (a writer of the first would wait as long). SQLite has one writer: no lock.
  */
-const repair = async (deps: CheckDeps, session: IndexSession, users: number[], nameField: string) => {
+const repair = async (deps: CheckDeps, session: IndexSession, users: number[], names: NameSource) => {
   if (deps.client === 'sqlite') {
-    await session.transaction((trx) => rewriteUsers(deps, trx, users, nameField, 'none'));
+    await session.transaction((trx) => rewriteUsers(deps, trx, users, names, 'none'));
     return;
   }
   if (deps.noWait && users.length > 1) {
     try {
-      await session.transaction((trx) => rewriteUsers(deps, trx, users, nameField, 'share-nowait'));
+      await session.transaction((trx) => rewriteUsers(deps, trx, users, names, 'share-nowait'));
       return;
     } catch (error) {
       if (!lockBusy(error)) throw error;
     }
   }
-  for (const user of users) await session.transaction((trx) => rewriteUsers(deps, trx, [user], nameField, 'share'));
+  for (const user of users) await session.transaction((trx) => rewriteUsers(deps, trx, [user], names, 'share'));
 };
 
 /**
@@ -95,7 +96,7 @@ const repair = async (deps: CheckDeps, session: IndexSession, users: number[], n
  * only the users that differ, through the path a user write's refresh takes (their rows read FOR
  * SHARE). A rename of one user among a million rewrites that user's rows.
  */
-export const checkIndex = async (deps: CheckDeps, session: IndexSession, nameField: string): Promise<CheckResult> => {
+export const checkIndex = async (deps: CheckDeps, session: IndexSession, names: NameSource): Promise<CheckResult> => {
   const started = Date.now();
   const found: number[] = [];
   let ranges = 0;
@@ -103,12 +104,12 @@ export const checkIndex = async (deps: CheckDeps, session: IndexSession, nameFie
     deps.stopIfClosing();
     let busy = performance.now();
     const upTo = await session.transaction((trx) => deps.source.rangeEnd(trx, after, RANGE_USERS[deps.client]));
-    const differing = await rangeDiff(deps, session, nameField, after, upTo);
+    const differing = await rangeDiff(deps, session, names, after, upTo);
     await deps.pause(performance.now() - busy);
     for (let i = 0; i < differing.length; i += REPAIR_BATCH) {
       const batch = differing.slice(i, i + REPAIR_BATCH);
       busy = performance.now();
-      await repair(deps, session, batch, nameField);
+      await repair(deps, session, batch, names);
       found.push(...batch);
       await deps.pause(performance.now() - busy);
     }

@@ -14,6 +14,7 @@ import { fold } from '../utils/search-keys';
 import { checkIndex, type CheckResult } from './search-check';
 import { rebuildBeside } from './search-rebuild';
 import { rewriteUsers } from './search-rows';
+import type { NameSource } from './user-fields';
 
 /** Bumped when what the index holds changes shape: a site whose index is older rebuilds it (beside the live one). */
 const INDEX_FORMAT = 2;
@@ -32,6 +33,8 @@ const TICK_JITTER_MS = 10_000;
 interface Signature {
   format: number;
   nameField: string;
+  /** The name template it was built for ('' or missing: none). */
+  nameTemplate?: string;
   checks?: number;
   checked?: number;
   checkedAt?: number;
@@ -86,14 +89,17 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** This instance's rebuilds and checks, one after another. */
   let queue: Promise<unknown> = Promise.resolve();
 
-  const nameFieldOf = (settings: Settings) => getService(strapi, 'userFields').plan(settings).name;
-  const currentNameField = async () => nameFieldOf(await getService(strapi, 'settings').get());
+  const namesOf = (settings: Settings): NameSource => getService(strapi, 'userFields').plan(settings);
+  const currentNames = async () => namesOf(await getService(strapi, 'settings').get());
+  /** What the signature records of how names are made. */
+  const built = (names: NameSource) => ({ nameField: names.name, nameTemplate: names.nameTemplate?.source ?? '' });
 
   const readSignature = async () => ((await store().get({})) as Signature | null) ?? null;
   const writeSignature = async (change: Partial<Signature>) => {
     await store().set({ value: { ...(await readSignature()), ...change } });
   };
-  const stale = (signature: Signature | null, nameField: string) => signature?.format !== INDEX_FORMAT || signature.nameField !== nameField;
+  const stale = (signature: Signature | null, names: NameSource) =>
+    signature?.format !== INDEX_FORMAT || signature.nameField !== names.name || (signature.nameTemplate ?? '') !== built(names).nameTemplate;
 
   const stopIfClosing = () => {
     if (closing) throw new Abandoned();
@@ -136,14 +142,14 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** The lock held, the index of this format: compares it with the users table and mends what differs. */
-  const checkHeld = async (session: IndexSession, nameField: string): Promise<CheckResult> => {
+  const checkHeld = async (session: IndexSession, names: NameSource): Promise<CheckResult> => {
     // Another instance may have swapped this format in since start-up.
     liveCurrent = true;
     const started = Date.now();
     const number = ((await readSignature())?.checks ?? 0) + 1;
     await writeSignature({ checks: number });
     mariaDb ??= client() === 'mysql' && (await isMariaDb(session));
-    const result = await checkIndex({ ...deps(), noWait: client() === 'postgres' || mariaDb }, session, nameField);
+    const result = await checkIndex({ ...deps(), noWait: client() === 'postgres' || mariaDb }, session, names);
     await writeSignature({ checked: number, checkedAt: started });
     if (result.found.length > 0) {
       strapi.log.info(`[imbachat] Search index: ${result.found.length} user(s) differed from the users table and were indexed again`);
@@ -152,13 +158,13 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** The lock held: builds beside the live index, swaps it in, then mends what was written meanwhile. */
-  const rebuildHeld = async (session: IndexSession, nameField: string): Promise<RebuildResult> => {
+  const rebuildHeld = async (session: IndexSession, names: NameSource): Promise<RebuildResult> => {
     const started = Date.now();
-    const { users, swapped } = await rebuildBeside(deps(), session, nameField);
+    const { users, swapped } = await rebuildBeside(deps(), session, names);
     if (!swapped) throw new Error('the rebuilt index could not be swapped in: its tables were never free for 50 ms');
     liveCurrent = true;
-    await writeSignature({ format: INDEX_FORMAT, nameField });
-    const check = await checkHeld(session, nameField);
+    await writeSignature({ format: INDEX_FORMAT, ...built(names) });
+    const check = await checkHeld(session, names);
     const ms = Date.now() - started;
     if (users >= 10_000) strapi.log.info(`[imbachat] Search index built: ${users.toLocaleString('en')} users in ${ms} ms`);
     return { users, ms, check };
@@ -168,10 +174,10 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
   const startUp = (made: 'all' | 'part' | 'none') =>
     enqueue(() =>
       held(async (session) => {
-        const nameField = await currentNameField();
-        if (made === 'all') await writeSignature({ format: INDEX_FORMAT, nameField });
-        if (made === 'part' || stale(await readSignature(), nameField)) return rebuildHeld(session, nameField);
-        return checkHeld(session, nameField);
+        const names = await currentNames();
+        if (made === 'all') await writeSignature({ format: INDEX_FORMAT, ...built(names) });
+        if (made === 'part' || stale(await readSignature(), names)) return rebuildHeld(session, names);
+        return checkHeld(session, names);
       })
     ).catch(logFailure('start-up check'));
 
@@ -193,10 +199,10 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
       await enqueue(() =>
         lock.hold(
           async (session) => {
-            const nameField = await currentNameField();
+            const names = await currentNames();
             const now = await readSignature();
-            if (stale(now, nameField)) return rebuildHeld(session, nameField);
-            if (due(now)) return checkHeld(session, nameField);
+            if (stale(now, names)) return rebuildHeld(session, names);
+            if (due(now)) return checkHeld(session, names);
           },
           false,
           () => closing
@@ -224,8 +230,8 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
   const rewriteCommitted = async (ids: number[]) => {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const nameField = await currentNameField();
-        await strapi.db.connection.transaction((trx) => rewriteUsers({ source, table }, trx, ids, nameField, client() === 'sqlite' ? 'none' : 'share'));
+        const names = await currentNames();
+        await strapi.db.connection.transaction((trx) => rewriteUsers({ source, table }, trx, ids, names, client() === 'sqlite' ? 'none' : 'share'));
         return;
       } catch (error) {
         if (attempt < 3 && lockConflict(error)) {
@@ -385,13 +391,13 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
       return enqueue(async () => {
         const asked = (await readSignature())?.checks ?? 0;
         return held(async (session) => {
-          const nameField = await currentNameField();
+          const names = await currentNames();
           const signature = await readSignature();
-          if (!stale(signature, nameField) && (signature?.checked ?? 0) > asked) {
+          if (!stale(signature, names) && (signature?.checked ?? 0) > asked) {
             liveCurrent = true;
             return { users: 0, ms: 0, skipped: true };
           }
-          return rebuildHeld(session, nameField);
+          return rebuildHeld(session, names);
         });
       });
     },
@@ -404,9 +410,9 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
     check(): Promise<CheckResult> {
       return enqueue(() =>
         held(async (session) => {
-          const nameField = await currentNameField();
-          if (stale(await readSignature(), nameField)) return (await rebuildHeld(session, nameField)).check!;
-          return checkHeld(session, nameField);
+          const names = await currentNames();
+          if (stale(await readSignature(), names)) return (await rebuildHeld(session, names)).check!;
+          return checkHeld(session, names);
         })
       );
     },
@@ -419,7 +425,8 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** After the name field changed: the index follows it. */
     async nameFieldChanged(before: Settings, after: Settings) {
-      if (nameFieldOf(before) !== nameFieldOf(after)) await this.rebuild();
+      const [was, now] = [built(namesOf(before)), built(namesOf(after))];
+      if (was.nameField !== now.nameField || was.nameTemplate !== now.nameTemplate) await this.rebuild();
     },
 
     /** Ids of the users matching the term (not folded yet), in the order the mode ranks them, each once. */

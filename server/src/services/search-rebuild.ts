@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Knex } from 'knex';
+import type { NameSource } from './user-fields';
 import type { IndexSession } from '../repositories/search-lock';
 import type { Client } from '../repositories/search-schema';
 import type { SearchSource, SourceUser } from '../repositories/search-source';
@@ -36,7 +37,7 @@ export interface RebuildDeps {
  * always in this one: the caller checks the whole index right after the swap. False when the swap
  * never got its locks (the next tables are dropped, the live index stays).
  */
-export const rebuildBeside = async (deps: RebuildDeps, session: IndexSession, nameField: string): Promise<{ users: number; swapped: boolean }> => {
+export const rebuildBeside = async (deps: RebuildDeps, session: IndexSession, names: NameSource): Promise<{ users: number; swapped: boolean }> => {
   const { source, swap, knex } = deps;
   await swap.clear(session);
   await swap.create(session);
@@ -46,8 +47,8 @@ export const rebuildBeside = async (deps: RebuildDeps, session: IndexSession, na
   for (let after = 0; ; ) {
     deps.stopIfClosing();
     const started = performance.now();
-    const read = source.read(knex, nameField).where(source.idColumn(), '>', after).orderBy(source.idColumn()).limit(size);
-    const page = await swap.put(session, read, (got: SourceUser[]) => indexRows(got, nameField), grams);
+    const read = source.read(knex, names).where(source.idColumn(), '>', after).orderBy(source.idColumn()).limit(size);
+    const page = await swap.put(session, read, (got: SourceUser[]) => indexRows(got, names), grams);
     const busy = performance.now() - started;
     if (page.length === 0) break;
     users += page.length;

@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
+import type { NameSource } from './user-fields';
 import type { SearchSource, SourceUser } from '../repositories/search-source';
 import { SearchField, rowId, type SearchRow, type SearchTable } from '../repositories/search-table';
 import { isBlocked } from '../repositories/site-users';
+import { fillName } from '../utils/chat-user';
 import { fold } from '../utils/search-keys';
 
 /** Users re-read per statement when their rows are rewritten. */
@@ -10,16 +12,23 @@ const READ_PAGE = 5000;
 const text = (value: string | Buffer | null | undefined) => (Buffer.isBuffer(value) ? value.toString('utf8') : (value ?? ''));
 
 /**
- * The index rows of these users: username always, the name field's value when it is not the
- * username, the email when there is one; none for a blocked user. Exactly the rows the drift
+ * The index rows of these users: username always, the name (the template filled, else the name
+ * field's value) when there is a template or the field is not the username, the email when there is one; none for a blocked user. Exactly the rows the drift
  * check's SQL expects (searchSource.rangeRows).
  */
-export const indexRows = (users: SourceUser[], nameField: string): SearchRow[] =>
+export const indexRows = (users: SourceUser[], names: NameSource): SearchRow[] =>
   users.flatMap((user) => {
     if (isBlocked(user.blocked)) return [];
     const id = Number(user.id);
     const rows: SearchRow[] = [{ id: rowId(id, SearchField.Username), folded: fold(text(user.username)), source: user.username }];
-    if (nameField !== 'username') rows.push({ id: rowId(id, SearchField.Name), folded: fold(text(user.name)), source: user.name });
+    const template = names.nameTemplate;
+    if (template) {
+      // The name as users by id makes it (the template, else the name field), and the values it was made from as source.
+      const values = template.attributes.map((_, i) => user[`nameValue${i}`]);
+      rows.push({ id: rowId(id, SearchField.Name), folded: fold(fillName(template, values) || text(user.fallback).trim()), source: user.name });
+    } else if (names.name !== 'username') {
+      rows.push({ id: rowId(id, SearchField.Name), folded: fold(text(user.name)), source: user.name });
+    }
     const email = text(user.email);
     if (email) rows.push({ id: rowId(id, SearchField.Email), folded: fold(email), source: user.email });
     return rows;
@@ -37,15 +46,15 @@ export const rewriteUsers = async (
   { source, table }: { source: SearchSource; table: SearchTable },
   db: Knex,
   userIds: number[],
-  nameField: string,
+  names: NameSource,
   lock: UserLock
 ) => {
   for (let i = 0; i < userIds.length; i += READ_PAGE) {
     const page = userIds.slice(i, i + READ_PAGE);
-    const query = source.read(db, nameField).whereIn(source.idColumn(), page);
+    const query = source.read(db, names).whereIn(source.idColumn(), page);
     if (lock !== 'none') query.forShare();
     if (lock === 'share-nowait') query.noWait();
     const users = (await query) as SourceUser[];
-    await table.replace(db, page, indexRows(users, nameField));
+    await table.replace(db, page, indexRows(users, names));
   }
 };

@@ -5,6 +5,7 @@ import { secretKeyObject } from './chat-token';
 import { siteUsers } from '../repositories/site-users';
 import { getService } from '../utils/get-service';
 import { chatNameOf, type ChatUser } from '../utils/chat-user';
+import type { NameSource } from './user-fields';
 
 // A bcrypt hash of a random, discarded password: checking against it costs what a real check costs,
 // so an unknown login takes as long to refuse as a wrong password.
@@ -95,8 +96,8 @@ const siteAuthService = ({ strapi }: { strapi: Core.Strapi }) => {
      * matches), so `alice`, `ALICE` and alice's email share one budget.
      * Throws RateLimitError (details.retryAfter, seconds) or ForbiddenError.
      */
-    async checkLogin(login: string, password: string, nameField: string): Promise<Pick<ChatUser, 'user_id' | 'name'>> {
-      const account = await repository.localAccount(login, nameField);
+    async checkLogin(login: string, password: string, names: NameSource): Promise<Pick<ChatUser, 'user_id' | 'name'>> {
+      const account = await repository.localAccount(login, names);
       const throttle = getService(strapi, 'throttle');
       const budget = normaliseLogin(account?.username ?? login);
       const retryAfter = await throttle.lockedOutFor('authUsers', budget);
@@ -120,7 +121,7 @@ const siteAuthService = ({ strapi }: { strapi: Core.Strapi }) => {
         throw new errors.ForbiddenError('Invalid login or password');
       }
       await throttle.reset('authUsers', budget);
-      return { user_id: account.id, name: chatNameOf(account) };
+      return { user_id: account.id, name: chatNameOf(account, names.nameTemplate) };
     },
   };
 };

@@ -1,9 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { USER_UID } from '../constants';
-import type { Settings, SettingsUpdate } from '../../../contract';
+import { parseNameTemplate, type NameTemplatePart, type Settings, type SettingsUpdate } from '../../../contract';
 
-type Attribute = { type: string; private?: boolean; multiple?: boolean };
+type Attribute = { type: string; private?: boolean; multiple?: boolean; relation?: string; target?: string; visible?: boolean; unstable_virtual?: boolean };
 
 /** Never shown to the chat server, whatever the schema says about them. */
 const PRIVATE_FIELDS = new Set(['password', 'resetPasswordToken', 'confirmationToken', 'provider', 'email']);
@@ -11,6 +11,10 @@ const NAME_TYPES = new Set(['string', 'text', 'uid', 'enumeration']);
 const AVATAR_URL_TYPES = new Set(['string', 'text']);
 const BADGE_TYPES = new Set(['string', 'text', 'uid', 'enumeration', 'integer', 'biginteger', 'decimal', 'float']);
 const LAST_LOGIN_TYPES = new Set(['date', 'datetime', 'timestamp']);
+/** What a name template may name: values that read as text. */
+const TEMPLATE_TYPES = new Set(['string', 'text', 'email', 'uid', 'enumeration', 'integer', 'biginteger']);
+/** Relations a friends field may be: to one or many users, never polymorphic. */
+const FRIEND_RELATIONS = new Set(['oneToOne', 'oneToMany', 'manyToOne', 'manyToMany']);
 /** Strapi's own timestamps that never say when someone was last around. */
 const NOT_LOGIN_TIMES = new Set(['createdAt', 'publishedAt']);
 
@@ -22,7 +26,24 @@ export interface UserFieldPlan {
   badge: string | null;
   /** Attribute sent as `lastlogin` (unix seconds), when set and usable. */
   lastLogin: string | null;
+  /** The name template, when set and every attribute it names is usable; the name field when it fills to nothing. */
+  nameTemplate: NameTemplate | null;
+  /** The relation attribute read as the user's friends, when set and usable. */
+  friends: string | null;
 }
+
+/** A parsed name template: `source` as saved, its parts, the attributes it names (each once, in order). */
+export interface NameTemplate {
+  source: string;
+  parts: NameTemplatePart[];
+  attributes: string[];
+}
+
+/** Which settings a plan reads. */
+export type FieldSettings = Pick<Settings, 'nameField' | 'avatarField' | 'badgeField' | 'lastLoginField' | 'nameTemplate' | 'friendsField'>;
+
+/** How the name is made: the field (fallback), and the template when there is one. What every reader of names takes. */
+export type NameSource = Pick<UserFieldPlan, 'name' | 'nameTemplate'>;
 
 export interface UserFieldChoice {
   name: string;
@@ -47,6 +68,18 @@ const userFieldsService = ({ strapi }: { strapi: Core.Strapi }) => {
       .filter(([name]) => isChoice(types, name))
       .map(([name, a]) => ({ name, type: a.type }));
   const nameChoices = () => choicesOf(NAME_TYPES);
+  const isFriendsRelation = (name: string) => {
+    const attribute = attributes()[name];
+    // Strapi's own hidden relations (i18n's `localizations`) are no friends.
+    if (!attribute || attribute.visible === false || attribute.unstable_virtual) return false;
+    return attribute.type === 'relation' && attribute.target === USER_UID && FRIEND_RELATIONS.has(attribute.relation ?? '');
+  };
+  const friendsChoices = (): UserFieldChoice[] =>
+    Object.entries(attributes())
+      .filter(([name]) => isFriendsRelation(name))
+      .map(([name, a]) => ({ name, type: a.relation ?? a.type }));
+  /** The template's attributes that are no public text or whole-number attribute of the model. */
+  const unusableInTemplate = (names: string[]) => names.filter((name) => !isChoice(TEMPLATE_TYPES, name));
 
   const avatarKind = (name: string): 'media' | 'url' | null => {
     const attribute = attributes()[name];
@@ -61,6 +94,12 @@ const userFieldsService = ({ strapi }: { strapi: Core.Strapi }) => {
       .map(([name, a]) => ({ name, type: a.type }));
 
   const warned = new Set<string>();
+  const friendsOf = (field: string) => {
+    if (!field) return null;
+    if (isFriendsRelation(field)) return field;
+    warnOnce(`friendsField "${field}" is no longer a relation of the user model to users; friends are answered []`);
+    return null;
+  };
   // Settings objects are frozen and replaced on change, so a plan can be kept per object.
   const plans = new WeakMap<object, UserFieldPlan>();
   const warnOnce = (message: string) => {
@@ -76,13 +115,15 @@ const userFieldsService = ({ strapi }: { strapi: Core.Strapi }) => {
         avatarField: avatarChoices(),
         badgeField: choicesOf(BADGE_TYPES),
         lastLoginField: choicesOf(LAST_LOGIN_TYPES),
+        nameTemplate: choicesOf(TEMPLATE_TYPES),
+        friendsField: friendsChoices(),
       };
     },
 
     /** Throws a ValidationError when a field setting names no usable attribute of the user model. */
-    assertUsable(update: Pick<SettingsUpdate, 'nameField' | 'avatarField' | 'badgeField' | 'lastLoginField'>) {
+    assertUsable(update: Pick<SettingsUpdate, keyof FieldSettings>) {
       const problems: { path: string[]; message: string; name: string }[] = [];
-      const { nameField, avatarField, badgeField, lastLoginField } = update;
+      const { nameField, avatarField, badgeField, lastLoginField, nameTemplate, friendsField } = update;
       if (nameField && !nameChoices().some((choice) => choice.name === nameField)) {
         problems.push({
           path: ['nameField'],
@@ -111,13 +152,31 @@ const userFieldsService = ({ strapi }: { strapi: Core.Strapi }) => {
           name: 'ValidationError',
         });
       }
+      if (nameTemplate) {
+        const parsed = parseNameTemplate(nameTemplate);
+        // The syntax was checked at the edge; only what the model holds is checked here.
+        for (const name of 'error' in parsed ? [] : unusableInTemplate(parsed.attributes)) {
+          problems.push({
+            path: ['nameTemplate'],
+            message: `nameTemplate: "{${name}}" is not a public text or whole-number attribute of the user model`,
+            name: 'ValidationError',
+          });
+        }
+      }
+      if (friendsField && !isFriendsRelation(friendsField)) {
+        problems.push({
+          path: ['friendsField'],
+          message: `friendsField: "${friendsField}" is not a relation of the user model to users`,
+          name: 'ValidationError',
+        });
+      }
       if (problems.length > 0) {
         throw new errors.ValidationError(problems.map((p) => p.message).join('; '), { errors: problems });
       }
     },
 
     /** Resolves the settings to attributes, falling back (with one warning) when the schema changed. */
-    plan(settings: Pick<Settings, 'nameField' | 'avatarField' | 'badgeField' | 'lastLoginField'>): UserFieldPlan {
+    plan(settings: FieldSettings): UserFieldPlan {
       let plan = plans.get(settings);
       if (!plan) {
         plan = this.resolve(settings);
@@ -126,7 +185,7 @@ const userFieldsService = ({ strapi }: { strapi: Core.Strapi }) => {
       return plan;
     },
 
-    resolve(settings: Pick<Settings, 'nameField' | 'avatarField' | 'badgeField' | 'lastLoginField'>): UserFieldPlan {
+    resolve(settings: FieldSettings): UserFieldPlan {
       let name = settings.nameField;
       if (name !== 'username' && !nameChoices().some((choice) => choice.name === name)) {
         warnOnce(`nameField "${name}" is no longer a public text attribute of the user model; using username`);
@@ -150,7 +209,25 @@ const userFieldsService = ({ strapi }: { strapi: Core.Strapi }) => {
         avatar,
         badge: optional('badgeField', BADGE_TYPES, 'public text, number or enumeration'),
         lastLogin: optional('lastLoginField', LAST_LOGIN_TYPES, 'public date, datetime or timestamp'),
+        nameTemplate: this.template(settings.nameTemplate ?? '', warnOnce),
+        friends: friendsOf(settings.friendsField ?? ''),
       };
+    },
+
+    /** A saved template as parts, or null (none, or naming an attribute the model no longer has public: warned once). */
+    template(source: string, warn: (message: string) => void = warnOnce): NameTemplate | null {
+      if (!source) return null;
+      const parsed = parseNameTemplate(source);
+      if ('error' in parsed) {
+        warn(`nameTemplate ${parsed.error}; the name field is used`);
+        return null;
+      }
+      const unusable = unusableInTemplate(parsed.attributes);
+      if (unusable.length > 0) {
+        warn(`nameTemplate names "${unusable[0]}", which is no longer a public text or whole-number attribute of the user model; the name field is used`);
+        return null;
+      }
+      return { source, ...parsed };
     },
   };
 };

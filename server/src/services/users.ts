@@ -7,6 +7,7 @@ import { getService } from '../utils/get-service';
 import { chatNameOf, toChatUser, type ChatUser } from '../utils/chat-user';
 import { EXTEND_USERS_CONCURRENCY, type ExtendRoute } from '../utils/extend-users';
 import { extensionRunner } from './extend-users';
+import { friendsHookRunner, MAX_FRIENDS } from './friends-of';
 import { logEvery } from '../utils/log-every';
 
 /** Site users as the chat sees them: by id, and by search. Knows nothing of HTTP. */
@@ -14,6 +15,9 @@ const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
   const repository = siteUsers(strapi);
   const settingsOf = (settings?: Settings) => settings ?? getService(strapi, 'settings').get();
   const report = logEvery((message) => strapi.log.error(message), 60_000);
+  const friendsHook = friendsHookRunner((kind, problem) =>
+    report(kind, `config/plugins imbachat.config.friendsOf ${problem}; the user's friends were answered [] (each kind of failure is logged at most once a minute)`)
+  );
   // Per instance: the cap on hook calls at once counts this instance's calls.
   const extension = extensionRunner((kind, problem) =>
     report(kind, `config/plugins imbachat.config.extendUsers ${problem}; the users were sent without it (each kind of failure is logged at most once a minute)`)
@@ -32,7 +36,7 @@ const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (ids.length === 0) return [];
     const byId = new Map<number, SiteUser>();
     for (const user of await repository.byIds(ids, columnsFor(settings))) byId.set(user.id, user);
-    const context = { settings, baseUrl };
+    const context = { settings, baseUrl, nameTemplate: getService(strapi, 'userFields').plan(settings).nameTemplate };
     const chatUsers: ChatUser[] = [];
     for (const id of ids) {
       const user = byId.get(id);
@@ -61,22 +65,44 @@ const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
+     * A user's friends as chat users, exactly as users by id answers them (blocked friends too, the
+     * `extendUsers` hook with route `friends`): from the site's `friendsOf` hook when it has one, else
+     * from the friends field (one query of its link table); at most MAX_FRIENDS. [] for an unknown
+     * user, without either, or when the hook fails.
+     */
+    async friends(userId: number, baseUrl: string, given?: Settings): Promise<ChatUser[]> {
+      const settings = await settingsOf(given);
+      const config = strapi.config.get(`plugin::${PLUGIN_ID}`) as PluginConfig;
+      let ids: number[];
+      if (config.friendsOf) {
+        // The hook is asked only about users that exist.
+        if (!(await repository.standing(userId))) return [];
+        ids = await friendsHook.run(config.friendsOf, userId, { strapi });
+      } else {
+        const relation = getService(strapi, 'userFields').plan(settings).friends;
+        if (!relation) return [];
+        ids = await repository.relatedIds(userId, relation, MAX_FRIENDS);
+      }
+      return extend(await chatUsersOf(ids, baseUrl, settings, () => true), 'friends');
+    },
+
+    /**
      * Test API's user picker: the users a term finds as the chat's search finds them (the same
      * index, mode and fields), or the first users by id for an empty term, each with the name the
      * chat shows. Blocked users are left out, as the search leaves them out.
      */
     async pick(term: string, limit: number): Promise<PickerUser[]> {
       const settings = await settingsOf();
-      const nameField = getService(strapi, 'userFields').plan(settings).name;
+      const names = getService(strapi, 'userFields').plan(settings);
       let users: SiteUser[];
       if (term === '') {
-        users = await repository.pickable(nameField, { first: limit });
+        users = await repository.pickable(names, { first: limit });
       } else {
         const ids = await getService(strapi, 'searchIndex').find(term, settings.searchMode, limit, settings.shareEmail);
-        const byId = new Map((await repository.pickable(nameField, { ids })).map((user) => [user.id, user]));
+        const byId = new Map((await repository.pickable(names, { ids })).map((user) => [user.id, user]));
         users = ids.map((id) => byId.get(id)).filter((user): user is SiteUser => user !== undefined);
       }
-      return users.map((user) => ({ id: user.id, username: user.username, name: chatNameOf(user) }));
+      return users.map((user) => ({ id: user.id, username: user.username, name: chatNameOf(user, names.nameTemplate) }));
     },
 
     /**

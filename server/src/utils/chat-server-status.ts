@@ -1,7 +1,7 @@
 import type { ChatServerFailureReason, ChatServerRoute } from '../../../contract';
 
 /** The chat-server routes whose calls the status records, in the order the admin lists them. */
-export const CHAT_SERVER_ROUTES: readonly ChatServerRoute[] = ['version', 'usersInfo', 'search', 'authUsers', 'notifications'];
+export const CHAT_SERVER_ROUTES: readonly ChatServerRoute[] = ['version', 'usersInfo', 'search', 'authUsers', 'notifications', 'friends'];
 
 /** What the Basic check refused a call for, before any route ran. */
 export type BasicAuthRefusal = Extract<
@@ -15,6 +15,7 @@ const ROUTE_PATHS: [RegExp, ChatServerRoute][] = [
   [/^\/search(\/[^/]*)?\/?$/, 'search'],
   [/^\/auth_users\/?$/, 'authUsers'],
   [/^\/notifications\/?$/, 'notifications'],
+  [/^\/user\/friends(\/[^/]*)?\/?$/, 'friends'],
 ];
 
 /**

@@ -1,17 +1,47 @@
 import { NO_PERMISSIONS, chatIdentityOf, type ChatUser, type RoleMap, type Settings } from '../../../contract';
 import type { SiteUser } from '../repositories/site-users';
+import type { NameTemplate } from '../services/user-fields';
 import { absoluteUrl } from './public-url';
 
 export type { ChatUser };
 
 export interface ChatUserContext {
   settings: Pick<Settings, 'profileUrlTemplate' | 'shareEmail' | 'chatRoles' | 'roleMap'>;
+  /** The name template, whose values the user carries (`nameValues`, in the template's attribute order). */
+  nameTemplate?: NameTemplate | null;
   /** Where relative media URLs live: the site's public address. */
   baseUrl: string;
 }
 
 const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
 
+/** A template value as text: strings, numbers (integer attributes) and bytes (MySQL's binary reads); nothing else. */
+const valueText = (value: unknown): string => {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  return '';
+};
+
+/**
+ * The name template filled with a user's values (in the order of `template.attributes`), whitespace
+ * collapsed and trimmed; '' when every value is empty (the text between them alone names nobody).
+ */
+export const fillName = (template: NameTemplate, values: readonly unknown[] | undefined): string => {
+  if (!values) return '';
+  let any = false;
+  let out = '';
+  for (const part of template.parts) {
+    if ('text' in part) {
+      out += part.text;
+      continue;
+    }
+    const value = valueText(values[template.attributes.indexOf(part.attribute)]);
+    if (value.trim() !== '') any = true;
+    out += value;
+  }
+  return any ? out.replace(/\s+/g, ' ').trim() : '';
+};
 /** Badges are short labels: a longer text is cut. */
 const BADGE_MAX_LENGTH = 100;
 
@@ -123,15 +153,15 @@ const lastLoginOf = (user: SiteUser): number | undefined => {
   return field === undefined ? seen : seen === undefined ? field : Math.max(field, seen);
 };
 
-/** The name the chat shows: the name field, else the username, else "User <id>". */
-export const chatNameOf = (user: Pick<SiteUser, 'id' | 'name' | 'username'>): string =>
-  text(user.name) || text(user.username) || `User ${user.id}`;
+/** The name the chat shows: the filled template, else the name field, else the username, else "User <id>". */
+export const chatNameOf = (user: Pick<SiteUser, 'id' | 'name' | 'username' | 'nameValues'>, template?: NameTemplate | null): string =>
+  (template ? fillName(template, user.nameValues) : '') || text(user.name) || text(user.username) || `User ${user.id}`;
 
 /** The one function that shapes a user for the chat server: never a private field. */
-export const toChatUser = (user: SiteUser, { settings, baseUrl }: ChatUserContext): ChatUser => {
+export const toChatUser = (user: SiteUser, { settings, baseUrl, nameTemplate }: ChatUserContext): ChatUser => {
   const chatUser: ChatUser = {
     user_id: user.id,
-    name: chatNameOf(user),
+    name: chatNameOf(user, nameTemplate),
   };
   const avatar = text(user.avatarUrl);
   if (avatar) chatUser.avatar_url = absoluteUrl(avatar, baseUrl);

@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
 import type { ChatUser } from '../../../contract';
 
-/** Which route the batch is for. */
-export type ExtendRoute = 'users' | 'search';
+/** Which route the batch is for (`friends`: a user's friends, GET /v1/user/friends/:id). */
+export type ExtendRoute = 'users' | 'search' | 'friends';
 
 /**
  * `config/plugins` → `imbachat.config.extendUsers`: called once per users-by-id and search request

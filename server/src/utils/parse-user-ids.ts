@@ -34,3 +34,11 @@ export const parseUserIds = (input: unknown, separator = ','): number[] => {
   }
   return ids;
 };
+
+/** One user id (a route's `:id`): a positive integer, or undefined for anything else. */
+export const parseUserId = (input: unknown): number | undefined => {
+  const text = typeof input === 'string' ? input.trim() : '';
+  if (!POSITIVE_INTEGER.test(text)) return undefined;
+  const id = Number(text);
+  return id >= 1 && id <= MAX_ROW_ID ? id : undefined;
+};

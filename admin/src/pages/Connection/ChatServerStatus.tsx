@@ -11,7 +11,7 @@ import { useRequestError } from '../../hooks/use-request-error';
 import { t } from '../../utils/translation';
 
 /** The chat-server routes in the cabinet's order; the version last (anyone may call it). */
-const ROUTE_ORDER: ChatServerRoute[] = ['usersInfo', 'search', 'authUsers', 'notifications', 'version'];
+const ROUTE_ORDER: ChatServerRoute[] = ['usersInfo', 'search', 'authUsers', 'notifications', 'friends', 'version'];
 
 const StatusBadge = ({ status }: { status: number }) => {
   const good = status >= 200 && status < 300;

@@ -8,19 +8,21 @@ import { RolesSection } from './RolesSection';
 
 const KEYS: readonly SettingKey[] = [
   'nameField',
+  'nameTemplate',
   'avatarField',
   'profileUrlTemplate',
   'shareEmail',
   'badgeField',
   'lastLoginField',
   'trackLastSeen',
+  'friendsField',
   'chatRoles',
   'roleMap',
   'searchMode',
   'idSeparator',
 ];
 
-type OptionalField = 'avatarField' | 'badgeField' | 'lastLoginField';
+type OptionalField = 'avatarField' | 'badgeField' | 'lastLoginField' | 'friendsField';
 
 /** Settings → ImbaChat → Users in the chat: what the chat shows of each user, their roles there, and how it finds them. */
 const UsersSections = ({ meta, readOnly, locked, disabled }: PageContext) => {
@@ -42,12 +44,14 @@ const UsersSections = ({ meta, readOnly, locked, disabled }: PageContext) => {
     <>
       <Section title={formatMessage(t('section.user-fields'))} description={formatMessage(t('section.user-fields.description'))} testId="user-fields">
         {input('nameField', 'select', nameOptions)}
+        {input('nameTemplate', 'text')}
         {input('avatarField', 'select', optionalField('avatarField'))}
         {input('profileUrlTemplate', 'text')}
         {input('badgeField', 'select', optionalField('badgeField'))}
         {input('lastLoginField', 'select', optionalField('lastLoginField'))}
         {input('trackLastSeen', 'toggle')}
         {input('shareEmail', 'toggle')}
+        {input('friendsField', 'select', optionalField('friendsField'))}
       </Section>
       <RolesSection roles={meta.roles} readOnly={readOnly} locked={locked} />
       <Section title={formatMessage(t('section.search'))} description={formatMessage(t('section.search.description'))} testId="search">
