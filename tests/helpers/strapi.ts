@@ -226,11 +226,12 @@ export const siteUserJwt = (strapi: Core.Strapi, id: number): Promise<string> =>
  * statement, so it is not counted.
  */
 /**
- * Counts the SQL statements that HTTP requests answered during `work` send. A statement counts only when
- * it runs in the asynchronous context of a request still being answered, so the plugin's own timers
- * (outbox poll, search-index check, chat-server status flush) never add to the figure, however they fall.
+ * The SQL statements that HTTP requests answered during `work` send. A statement counts only when it
+ * runs in the asynchronous context of a request still being answered, so the plugin's own timers
+ * (outbox poll, search-index check, chat-server status flush) and work a test started before (a
+ * user's lifecycle refresh) never add to them, however they fall.
  */
-export const countQueries = async (strapi: Core.Strapi, work: () => Promise<unknown>) => {
+export const requestStatements = async (strapi: Core.Strapi, work: () => Promise<unknown>) => {
   type Answering = { open: boolean };
   const context = new AsyncLocalStorage<Answering>();
   const server = strapi.server.httpServer;
@@ -241,10 +242,9 @@ export const countQueries = async (strapi: Core.Strapi, work: () => Promise<unkn
     response.once('close', () => (answering.open = false));
     context.enterWith(answering);
   };
-  let count = 0;
+  const statements: string[] = [];
   const listener = (query: { sql?: string }) => {
-    if (!context.getStore()?.open) return;
-    if (!String(query.sql).includes('imbachat_status')) count += 1;
+    if (context.getStore()?.open) statements.push(String(query.sql));
   };
   const knex = strapi.db.connection;
   server.prependListener('request', onRequest);
@@ -255,8 +255,12 @@ export const countQueries = async (strapi: Core.Strapi, work: () => Promise<unkn
     knex.removeListener('query', listener);
     server.removeListener('request', onRequest);
   }
-  return count;
+  return statements;
 };
+
+/** How many statements `requestStatements` saw, leaving out the chat-server status's own writes. */
+export const countQueries = async (strapi: Core.Strapi, work: () => Promise<unknown>) =>
+  (await requestStatements(strapi, work)).filter((sql) => !sql.includes('imbachat_status')).length;
 
 export const basic = (login: string, password: string) =>
   `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}`;

@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { restoreAfterEach } from '../helpers/restore';
-import { configure, createSiteUser, expectNoSecretsIn, logFromNow, logged, siteUserJwt, startStrapi, type TestApp } from '../helpers/strapi';
+import { configure, createSiteUser, expectNoSecretsIn, logFromNow, logged, requestStatements, siteUserJwt, startStrapi, type TestApp } from '../helpers/strapi';
 
 const SECRET = 'dialog-token-secret-key-1';
 const HOOK = 'plugin::imbachat.canOpenDialog';
@@ -117,18 +117,13 @@ describe('POST /api/imbachat/dialog', () => {
       const blocked = await createSiteUser(app.strapi, { blocked: true });
       const unknownId = blocked.id + 1000;
       const statements = async (userId: number) => {
-        const sql: string[] = [];
-        const listener = (query: { sql?: string }) => {
-          const text = String(query.sql);
-          if (/up_users|imbachat_throttle/.test(text)) sql.push(text);
-        };
-        app.strapi.db.connection.on('query', listener);
-        try {
-          const res = await dialog({ user_id: userId });
-          return { status: res.status, body: res.body, sql };
-        } finally {
-          app.strapi.db.connection.removeListener('query', listener);
-        }
+        let res: Awaited<ReturnType<typeof dialog>> | undefined;
+        const sql = (
+          await requestStatements(app.strapi, async () => {
+            res = await dialog({ user_id: userId });
+          })
+        ).filter((text) => /up_users|imbachat_throttle/.test(text));
+        return { status: res!.status, body: res!.body, sql };
       };
       const ofBlocked = await statements(blocked.id);
       const ofUnknown = await statements(unknownId);
