@@ -1,4 +1,4 @@
-import { Badge, Button, Field, Flex, Grid, Link, Table, Tbody, Td, TextInput, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Badge, Box, Button, Field, Flex, Grid, Link, Table, Tbody, Td, TextInput, Th, Thead, Tr, Typography } from '@strapi/design-system';
 import { Plus } from '@strapi/icons';
 import { isFetchError, useFetchClient, useRBAC } from '@strapi/strapi/admin';
 import { useCallback, useEffect, useState } from 'react';
@@ -25,6 +25,13 @@ interface Webhook {
   isEnabled: boolean;
   events: string[];
 }
+
+/**
+ * Names Settings → Webhooks can save (its form's own rule; the API takes any): one made here stays
+ * editable there. URLs as that form takes them.
+ */
+const NAME_PATTERN = /^[A-Za-z][_0-9A-Za-z ]*$/;
+const URL_PATTERN = /^https?:\/\/\S+$/;
 
 const isForbidden = (error: unknown) => isFetchError(error) && error.status === 403;
 
@@ -67,8 +74,10 @@ export const WebhooksPanel = () => {
 
   if (isLoading || (!canRead && !canCreate)) return null;
 
-  const create = async (event: React.FormEvent) => {
-    event.preventDefault();
+  const nameInvalid = name.trim() !== '' && !NAME_PATTERN.test(name.trim());
+  const urlInvalid = url.trim() !== '' && !URL_PATTERN.test(url.trim());
+
+  const create = async () => {
     setCreating(true);
     setCreateError(null);
     setCreated(null);
@@ -135,25 +144,34 @@ export const WebhooksPanel = () => {
         </Table>
       )}
       {canCreate && (
-        <form onSubmit={create} data-testid="webhook-form">
+        // Not a <form>: the page's settings form holds this section, and a submit would bubble up to it.
+        <Box data-testid="webhook-form">
           <Flex direction="column" alignItems="stretch" gap={4}>
             <Grid.Root gap={5}>
               <Cell>
-                <Field.Root name="webhookName" id="imbachat-webhook-name" required>
+                <Field.Root name="webhookName" id="imbachat-webhook-name" error={nameInvalid ? formatMessage(t('webhooks.name.invalid')) : undefined} required>
                   <Field.Label>{formatMessage(t('webhooks.name'))}</Field.Label>
                   <TextInput value={name} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setName(e.target.value)} placeholder={formatMessage(t('webhooks.name.placeholder'))} />
+                  <Field.Error />
                 </Field.Root>
               </Cell>
               <Cell>
-                <Field.Root name="webhookUrl" id="imbachat-webhook-url" hint={formatMessage(t('webhooks.url.hint'))} required>
+                <Field.Root
+                  name="webhookUrl"
+                  id="imbachat-webhook-url"
+                  hint={formatMessage(t('webhooks.url.hint'))}
+                  error={urlInvalid ? formatMessage(t('webhooks.url.invalid')) : undefined}
+                  required
+                >
                   <Field.Label>{formatMessage(t('webhooks.url'))}</Field.Label>
                   <TextInput type="url" value={url} onChange={(e: React.ChangeEvent<HTMLInputElement>) => setUrl(e.target.value)} placeholder="https://push.example.com/hooks/imbachat" />
                   <Field.Hint />
+                  <Field.Error />
                 </Field.Root>
               </Cell>
             </Grid.Root>
             <Flex gap={4} alignItems="center" wrap="wrap">
-              <Button type="submit" variant="secondary" startIcon={<Plus />} loading={creating} disabled={!name.trim() || !url.trim()} data-testid="webhook-create">
+              <Button type="button" onClick={create} variant="secondary" startIcon={<Plus />} loading={creating} disabled={!name.trim() || !url.trim() || nameInvalid || urlInvalid} data-testid="webhook-create">
                 {formatMessage(t('webhooks.create'))}
               </Button>
               {created && (
@@ -168,7 +186,7 @@ export const WebhooksPanel = () => {
               )}
             </Flex>
           </Flex>
-        </form>
+        </Box>
       )}
     </Section>
   );
