@@ -1,7 +1,7 @@
 import { yup } from '@strapi/utils';
 import { isAddressOrRange } from '../utils/client-address';
 import { EXTEND_USERS_CONCURRENCY, type ExtendUsers } from '../utils/extend-users';
-import { CAN_OPEN_DIALOG_TIMEOUT_MS, DIALOG_TOKENS_RULE, type CanOpenDialog } from '../utils/can-open-dialog';
+import { CAN_OPEN_DIALOG_CONCURRENCY, CAN_OPEN_DIALOG_TIMEOUT_MS, DIALOG_TOKENS_RULE, type CanOpenDialog } from '../utils/can-open-dialog';
 import { DASHBOARD_TIMEOUT_MS, IMBACHAT_API_URL, imbachatApiUrlProblem } from '../utils/imbachat-api-url';
 import type { FriendsOf } from '../services/friends-of';
 import { SETTING_KEYS, castConfigValue, checkSetting, isSettingKey, type Settings } from '../../../contract';
@@ -34,6 +34,8 @@ export interface PluginConfig extends Partial<Settings> {
   /** The site's rule for "Write message" (README: "Dialog tokens"); longer than the timeout, it refuses. */
   canOpenDialog?: CanOpenDialog;
   canOpenDialogTimeoutMs: number;
+  /** Hook calls one instance runs at once (timed-out ones until they settle); beyond, a request is refused. */
+  canOpenDialogConcurrency: number;
   /** Dialog tokens one user may get per window, counted across instances. */
   dialogTokens: ThrottleRule;
   /** ImbaChat's API, asked for the moderation dashboard's support user: https, or http to a loopback address. */
@@ -44,14 +46,14 @@ export interface PluginConfig extends Partial<Settings> {
 }
 
 const OPERATIONAL_KEYS = ['throttle', 'settingsCacheMs', 'extendUsers', 'extendUsersConcurrency', 'outboxMax',
-  'canOpenDialog', 'canOpenDialogTimeoutMs', 'dialogTokens', 'imbachatApiUrl', 'dashboardTimeoutMs', 'friendsOf'] as const;
+  'canOpenDialog', 'canOpenDialogTimeoutMs', 'canOpenDialogConcurrency', 'dialogTokens', 'imbachatApiUrl', 'dashboardTimeoutMs', 'friendsOf'] as const;
 
 const throttleRule = yup
   .object({
     max: yup.number().integer().min(1).max(1_000_000).required(),
     windowSeconds: yup.number().integer().min(1).max(86_400).required(),
   })
-  .noUnknown(true, '${path} has an unknown key: ${unknown}');
+  .noUnknown(true, '${path} has an unknown key: ${unknown} (a rule has only max and windowSeconds)');
 
 const operationalSchemas = {
   throttle: yup
@@ -69,7 +71,7 @@ const operationalSchemas = {
         )
         .typeError('${path} must be a list of addresses and CIDR ranges'),
     })
-    .noUnknown(true, '${path} has an unknown key: ${unknown}'),
+    .noUnknown(true, '${path} has an unknown key: ${unknown} (throttle has only basicAuth, authUsers and trustedIps)'),
   settingsCacheMs: yup.number().integer().min(0).max(60_000),
   outboxMax: yup.number().integer().min(1).max(1_000_000),
   extendUsers: yup
@@ -80,6 +82,7 @@ const operationalSchemas = {
     .mixed()
     .test('function', '${path} must be a function ({ initiator, user_id }, { strapi }) => "default" | "need_access" | false', (value) => value === undefined || value === null || typeof value === 'function'),
   canOpenDialogTimeoutMs: yup.number().integer().min(10).max(60_000),
+  canOpenDialogConcurrency: yup.number().integer().min(1).max(100),
   dialogTokens: throttleRule,
   imbachatApiUrl: yup.mixed().test('url', (value, context) => {
     const problem = imbachatApiUrlProblem(value);
@@ -101,6 +104,7 @@ const defaultConfig: PluginConfig = {
   extendUsersConcurrency: EXTEND_USERS_CONCURRENCY,
   outboxMax: 10_000,
   canOpenDialogTimeoutMs: CAN_OPEN_DIALOG_TIMEOUT_MS,
+  canOpenDialogConcurrency: CAN_OPEN_DIALOG_CONCURRENCY,
   dialogTokens: { ...DIALOG_TOKENS_RULE },
   imbachatApiUrl: IMBACHAT_API_URL,
   dashboardTimeoutMs: DASHBOARD_TIMEOUT_MS,
@@ -122,7 +126,9 @@ const validator = (config: Record<string, unknown>) => {
       if (problem) fail(key, `is invalid: ${problem.message}`);
     } else if ((OPERATIONAL_KEYS as readonly string[]).includes(key)) {
       try {
-        operationalSchemas[key as (typeof OPERATIONAL_KEYS)[number]].validateSync(value, { strict: false });
+        // Not strict, so an env var's "8" passes as 8; but casting alone would drop an unknown key
+        // (yup's noUnknown strips while casting) before noUnknown's test sees it: stripUnknown off.
+        operationalSchemas[key as (typeof OPERATIONAL_KEYS)[number]].validateSync(value, { strict: false, stripUnknown: false });
       } catch (error) {
         fail(key, `is invalid: ${(error as Error).message.replace(/^this\b/, 'the value')}`);
       }

@@ -5,7 +5,7 @@ import { PLUGIN_ID } from '../constants';
 import type { PluginConfig } from '../config';
 import { siteUsers } from '../repositories/site-users';
 import { throttleTable } from '../repositories/throttle-table';
-import { answerKind, dialogStatusOf, type CanOpenDialog } from '../utils/can-open-dialog';
+import { CAN_OPEN_DIALOG_CONCURRENCY, answerKind, dialogStatusOf, type CanOpenDialog } from '../utils/can-open-dialog';
 import { FailureWindows } from '../utils/failure-windows';
 import { logEvery } from '../utils/log-every';
 import { signHs256 } from './chat-token';
@@ -35,6 +35,11 @@ const dialogTokenService = ({ strapi }: { strapi: Core.Strapi }) => {
   const report = logEvery((message) => strapi.log.warn(message), 60_000);
   let local: FailureWindows | undefined;
   let sweptAt = 0;
+  /** Hook calls started and not settled yet, those a timeout gave up on included. */
+  let inFlight = 0;
+  const settled = () => {
+    inFlight -= 1;
+  };
 
   /** Counts one token for the initiator; seconds until the next is allowed when over the limit, else 0. */
   const spend = async (initiator: number, now: number): Promise<number> => {
@@ -63,13 +68,21 @@ const dialogTokenService = ({ strapi }: { strapi: Core.Strapi }) => {
       report(`canOpenDialog-${kind}`, `config/plugins imbachat.config.canOpenDialog ${problem}; the dialog was refused (each kind of failure is logged at most once a minute)`);
       return 'refused' as const;
     };
+    // An env var gives a string ("8"), which the start-up check lets through.
+    const limit = Number(config().canOpenDialogConcurrency ?? CAN_OPEN_DIALOG_CONCURRENCY);
+    // Refused rather than queued: a hung dependency cannot pile calls (or waiting requests) up.
+    if (inFlight >= limit) return refuse('busy', `was not called: ${inFlight} calls are still running (canOpenDialogConcurrency: ${limit})`);
     let timer: NodeJS.Timeout | undefined;
     let answer: unknown;
     try {
       const late = new Promise<typeof LATE>((resolve) => {
         timer = setTimeout(() => resolve(LATE), timeoutMs);
       });
-      answer = await Promise.race([Promise.resolve().then(() => hook({ initiator, user_id: userId }, { strapi })), late]);
+      inFlight += 1;
+      const running = Promise.resolve().then(() => hook({ initiator, user_id: userId }, { strapi }));
+      // Counted until it really settles, whatever the request does meanwhile.
+      running.then(settled, settled);
+      answer = await Promise.race([running, late]);
     } catch (error) {
       return refuse('failed', `failed: ${messageOf(error)}`);
     } finally {
@@ -82,6 +95,9 @@ const dialogTokenService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
+    /** canOpenDialog calls started and not settled yet (those a timeout gave up on included). */
+    hookCallsInFlight: () => inFlight,
+
     /**
      * A dialog token from `initiator` (the logged-in user) to `userId`. ValidationError for oneself,
      * RateLimitError (details.retryAfter) past the limit, NotFoundError for an unknown or blocked

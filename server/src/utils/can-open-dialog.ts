@@ -14,6 +14,9 @@ export type CanOpenDialog = (
 /** How long the hook may take; longer, the dialog is refused (`canOpenDialogTimeoutMs`). */
 export const CAN_OPEN_DIALOG_TIMEOUT_MS = 3000;
 
+/** Hook calls one instance lets run at once (`canOpenDialogConcurrency`), as for extendUsers; beyond, a request is refused. */
+export const CAN_OPEN_DIALOG_CONCURRENCY = 4;
+
 /** Dialog tokens one user may get per window (`dialogTokens`), counted across instances. */
 export const DIALOG_TOKENS_RULE = { max: 60, windowSeconds: 60 };
 
