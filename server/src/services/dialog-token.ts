@@ -8,21 +8,12 @@ import { throttleTable } from '../repositories/throttle-table';
 import { CAN_OPEN_DIALOG_CONCURRENCY, answerKind, dialogStatusOf, type CanOpenDialog } from '../utils/can-open-dialog';
 import { FailureWindows } from '../utils/failure-windows';
 import { logEvery } from '../utils/log-every';
+import { guardedHook } from '../utils/guarded-hook';
 import { signHs256 } from './chat-token';
 
 /** The throttle table's bucket for dialog tokens: one window per initiator. */
 const BUCKET = 'dialogToken';
 const SWEEP_EVERY_MS = 60_000;
-const LATE = Symbol('late');
-
-const messageOf = (error: unknown) => {
-  try {
-    return (error instanceof Error ? error.message : String(error)).slice(0, 300);
-  } catch {
-    return 'an error that cannot be read';
-  }
-};
-
 /**
  * Dialog tokens for "Write message", as ImbaChat's WordPress plugin signs them: HS256 over exactly
  * `{user_id, initiator, status, exp}` with the widget's Secret key. The site's `canOpenDialog` hook
@@ -35,11 +26,7 @@ const dialogTokenService = ({ strapi }: { strapi: Core.Strapi }) => {
   const report = logEvery((message) => strapi.log.warn(message), 60_000);
   let local: FailureWindows | undefined;
   let sweptAt = 0;
-  /** Hook calls started and not settled yet, those a timeout gave up on included. */
-  let inFlight = 0;
-  const settled = () => {
-    inFlight -= 1;
-  };
+  const guard = guardedHook();
 
   /** Counts one token for the initiator; seconds until the next is allowed when over the limit, else 0. */
   const spend = async (initiator: number, now: number): Promise<number> => {
@@ -71,24 +58,12 @@ const dialogTokenService = ({ strapi }: { strapi: Core.Strapi }) => {
     // An env var gives a string ("8"), which the start-up check lets through.
     const limit = Number(config().canOpenDialogConcurrency ?? CAN_OPEN_DIALOG_CONCURRENCY);
     // Refused rather than queued: a hung dependency cannot pile calls (or waiting requests) up.
-    if (inFlight >= limit) return refuse('busy', `was not called: ${inFlight} calls are still running (canOpenDialogConcurrency: ${limit})`);
-    let timer: NodeJS.Timeout | undefined;
-    let answer: unknown;
-    try {
-      const late = new Promise<typeof LATE>((resolve) => {
-        timer = setTimeout(() => resolve(LATE), timeoutMs);
-      });
-      inFlight += 1;
-      const running = Promise.resolve().then(() => hook({ initiator, user_id: userId }, { strapi }));
-      // Counted until it really settles, whatever the request does meanwhile.
-      running.then(settled, settled);
-      answer = await Promise.race([running, late]);
-    } catch (error) {
-      return refuse('failed', `failed: ${messageOf(error)}`);
-    } finally {
-      clearTimeout(timer);
+    const outcome = await guard.run(() => hook({ initiator, user_id: userId }, { strapi }), { timeoutMs, limit });
+    if (!outcome.ok) {
+      const suffix = outcome.failure === 'busy' ? ` (canOpenDialogConcurrency: ${limit})` : '';
+      return refuse(outcome.failure, outcome.problem + suffix);
     }
-    if (answer === LATE) return refuse('timeout', `took longer than ${timeoutMs} ms`);
+    const answer = outcome.value;
     const status = dialogStatusOf(answer);
     if (status === null) return refuse(`junk-${answerKind(answer)}`, `answered ${answerKind(answer)} instead of "default", "need_access" or false`);
     return status;
@@ -96,7 +71,7 @@ const dialogTokenService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     /** canOpenDialog calls started and not settled yet (those a timeout gave up on included). */
-    hookCallsInFlight: () => inFlight,
+    hookCallsInFlight: guard.inFlight,
 
     /**
      * A dialog token from `initiator` (the logged-in user) to `userId`. ValidationError for oneself,

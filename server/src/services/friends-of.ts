@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { EXTEND_USERS_CONCURRENCY, EXTEND_USERS_TIMEOUT_MS } from '../utils/extend-users';
+import { guardedHook, hookErrorMessage } from '../utils/guarded-hook';
 
 /** Friends one user is answered with at most (GET /v1/user/friends/:id). */
 export const MAX_FRIENDS = 1000;
@@ -12,16 +13,6 @@ export const MAX_FRIENDS = 1000;
 export type FriendsOf = (userId: number, context: { strapi: Core.Strapi }) => unknown;
 
 export type FriendsTrouble = 'friendsOf-busy' | 'friendsOf-failed' | 'friendsOf-timeout' | 'friendsOf-junk';
-
-const LATE = Symbol('late');
-
-const messageOf = (error: unknown) => {
-  try {
-    return (error instanceof Error ? error.message : String(error)).slice(0, 300);
-  } catch {
-    return 'an error that cannot be read';
-  }
-};
 
 /** A positive integer id from an item of the hook's answer, or null. */
 const idOf = (item: unknown): number | null => {
@@ -58,43 +49,22 @@ export const friendsHookRunner = (
   timeoutMs = EXTEND_USERS_TIMEOUT_MS,
   limit = EXTEND_USERS_CONCURRENCY
 ) => {
-  let inFlight = 0;
-  const settled = () => {
-    inFlight -= 1;
-  };
+  const guard = guardedHook();
 
   return {
     async run(hook: FriendsOf, userId: number, context: { strapi: Core.Strapi }): Promise<number[]> {
-      if (inFlight >= limit) {
-        report('friendsOf-busy', `was not called: ${inFlight} calls are still running`);
+      const outcome = await guard.run(() => hook(userId, context), { timeoutMs, limit });
+      if (!outcome.ok) {
+        report(`friendsOf-${outcome.failure}`, outcome.problem);
         return [];
       }
-      inFlight += 1;
-      const running = Promise.resolve().then(() => hook(userId, context));
-      running.then(settled, settled);
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<typeof LATE>((resolve) => {
-        timer = setTimeout(() => resolve(LATE), timeoutMs);
-      });
-      let answer: unknown;
-      try {
-        answer = await Promise.race([running, late]);
-      } catch (error) {
-        report('friendsOf-failed', `failed: ${messageOf(error)}`);
-        return [];
-      } finally {
-        clearTimeout(timer);
-      }
-      if (answer === LATE) {
-        report('friendsOf-timeout', `took longer than ${timeoutMs} ms`);
-        return [];
-      }
+      const answer = outcome.value;
       try {
         const ids = friendIdsOf(answer, userId);
         if (ids) return ids;
         report('friendsOf-junk', `answered ${answer === undefined ? 'nothing' : typeof answer} instead of an array of user ids`);
       } catch (error) {
-        report('friendsOf-junk', `answered a list that throws when read: ${messageOf(error)}`);
+        report('friendsOf-junk', `answered a list that throws when read: ${hookErrorMessage(error)}`);
       }
       return [];
     },
