@@ -1,18 +1,17 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { DashboardNotConfigured, DashboardUpstreamError } from '../services/dashboard';
-import { unreadableReason } from '../services/settings';
+import { signingProblem } from '../services/settings';
 import type { AdminUser } from '../services/test-email';
 import { getService } from '../utils/get-service';
 
 /** "Open the moderation dashboard" on the Widget page (admin JWT, `plugin::imbachat.dashboard.open` by the route's policy). */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async open(ctx: Context) {
-    const { settings, unreadable } = await getService(strapi, 'settings').snapshot();
-    if (!settings.secretKey && unreadable.includes('secretKey')) return ctx.serviceUnavailable(unreadableReason('secretKey'));
-    if (!settings.widgetId || !settings.secretKey) {
-      return ctx.serviceUnavailable('ImbaChat is not configured: set the widget ID and the secret key');
-    }
+    const snapshot = await getService(strapi, 'settings').snapshot();
+    const problem = signingProblem(snapshot);
+    if (problem) return ctx.serviceUnavailable(problem);
+    const { settings } = snapshot;
     ctx.set('Cache-Control', 'no-store');
     try {
       ctx.body = await getService(strapi, 'dashboard').open(ctx.state.user as AdminUser, settings);

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
-import { unreadableReason } from '../services/settings';
+import { signingProblem } from '../services/settings';
 import { keepAuthErrorMessages } from '../utils/auth-errors';
 import type { GuestsOff } from '../../../contract';
 import { getService } from '../utils/get-service';
@@ -32,11 +32,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   token: keepAuthErrorMessages(async (ctx: Context) => {
     const userId = await loggedInUser(strapi, ctx);
 
-    const { settings, unreadable } = await getService(strapi, 'settings').snapshot();
-    if (!settings.secretKey && unreadable.includes('secretKey')) return ctx.serviceUnavailable(unreadableReason('secretKey'));
-    if (!settings.widgetId || !settings.secretKey) {
-      return ctx.serviceUnavailable('ImbaChat is not configured: set the widget ID and the secret key');
-    }
+    const snapshot = await getService(strapi, 'settings').snapshot();
+    const problem = signingProblem(snapshot);
+    if (problem) return ctx.serviceUnavailable(problem);
+    const { settings } = snapshot;
     ctx.set('Cache-Control', 'no-store');
     ctx.body = getService(strapi, 'chatToken').issue(userId, settings);
     // After the answer is ready; the write itself waits for the next turn of the event loop.
@@ -46,11 +45,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   /** A dialog token for "Write message": the site's `canOpenDialog` hook says whether, and how. */
   dialog: keepAuthErrorMessages(async (ctx: Context) => {
     const initiator = await loggedInUser(strapi, ctx);
-    const { settings, unreadable } = await getService(strapi, 'settings').snapshot();
-    if (!settings.secretKey && unreadable.includes('secretKey')) return ctx.serviceUnavailable(unreadableReason('secretKey'));
-    if (!settings.widgetId || !settings.secretKey) {
-      return ctx.serviceUnavailable('ImbaChat is not configured: set the widget ID and the secret key');
-    }
+    const snapshot = await getService(strapi, 'settings').snapshot();
+    const problem = signingProblem(snapshot);
+    if (problem) return ctx.serviceUnavailable(problem);
+    const { settings } = snapshot;
     const { userId } = parseDialogRequest(ctx.request.body);
     ctx.set('Cache-Control', 'no-store');
     try {

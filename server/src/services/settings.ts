@@ -33,6 +33,13 @@ const SECRET_NAMES: Record<SecretKey, string> = { apiPassword: 'API password', s
 export const unreadableReason = (key: SecretKey) =>
   `The saved ${SECRET_NAMES[key]} cannot be decrypted (Strapi's encryption key changed or is missing): enter it again in Settings → ImbaChat`;
 
+/** Why nothing can be signed for the widget yet (chat, dialog and dashboard tokens), for a 503; null when it can. */
+export const signingProblem = ({ settings, unreadable }: SettingsSnapshot): string | null => {
+  if (!settings.secretKey && unreadable.includes('secretKey')) return unreadableReason('secretKey');
+  if (!settings.widgetId || !settings.secretKey) return 'ImbaChat is not configured: set the widget ID and the secret key';
+  return null;
+};
+
 /**
  * The one owner of the plugin's settings: defaults, then what the admin saved in Strapi's core
  * store (shared by every instance on the database), then config/plugins, which wins.
