@@ -11,6 +11,8 @@ const ROUTES: [string, string][] = [
   ['get', '/api/imbachat/v1/search/a'],
   ['get', '/api/imbachat/v1/search?q=a'],
   ['post', '/api/imbachat/v1/auth_users'],
+  ['post', '/api/imbachat/v1/notifications'],
+  ['get', '/api/imbachat/v1/user/friends/1'],
 ];
 const AUTH_ERROR = { code: 401, version: 1, error: 'Authenticate required!', debug: '' };
 

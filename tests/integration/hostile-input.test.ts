@@ -96,7 +96,7 @@ describe('errors raised before routing, on the chat-server API', () => {
 
 describe('malformed requests at every route', () => {
   // Every route that takes input and needs credentials (the public widget and version take none).
-  const ROUTES = ['/api/imbachat/v1/users', '/api/imbachat/v1/users/1,2', '/api/imbachat/v1/search', '/api/imbachat/v1/search/x', '/api/imbachat/v1/auth_users', '/api/imbachat/token', '/imbachat/settings', '/imbachat/settings/test'];
+  const ROUTES = ['/api/imbachat/v1/users', '/api/imbachat/v1/users/1,2', '/api/imbachat/v1/search', '/api/imbachat/v1/search/x', '/api/imbachat/v1/auth_users', '/api/imbachat/v1/notifications', '/api/imbachat/v1/user/friends/1', '/api/imbachat/token', '/api/imbachat/dialog', '/imbachat/settings', '/imbachat/settings/test', '/imbachat/dashboard'];
   const header = fc.oneof(
     fc.constant('A'.repeat(12_000)),
     fc.string({ unit: 'grapheme', maxLength: 50 }),
@@ -139,7 +139,7 @@ describe('malformed requests at every route', () => {
 
   it('answers authenticated but malformed chat-server requests with 2xx or 4xx, never 5xx', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('/api/imbachat/v1/users', '/api/imbachat/v1/search', '/api/imbachat/v1/auth_users'), body, contentType, query, async (route, payload, type, q) => {
+      fc.asyncProperty(fc.constantFrom('/api/imbachat/v1/users', '/api/imbachat/v1/search', '/api/imbachat/v1/auth_users', '/api/imbachat/v1/user/friends/1'), body, contentType, query, async (route, payload, type, q) => {
         const method = route.endsWith('auth_users') ? 'post' : 'get';
         const res = await (app.http() as any)[method](route + q).set('Authorization', AUTH).set('Content-Type', type).send(payload);
         if (res.status >= 400) expectChatError(res);
