@@ -58,6 +58,14 @@ afterAll(async () => {
   await new Promise((resolve) => hook?.close(resolve));
 });
 
+// Each test starts with no webhook: none of them leans on another's.
+afterEach(async () => {
+  for (const webhook of await app.strapi.get('webhookStore').findWebhooks()) {
+    await app.strapi.get('webhookStore').deleteWebhook(webhook.id);
+    app.strapi.get('webhookRunner').remove(webhook);
+  }
+});
+
 describe('Settings → ImbaChat → Notifications: send notifications to a webhook', () => {
   it('creates a webhook for imbachat.notification, lists it with a link to Settings → Webhooks, and the next notification is POSTed to it', async () => {
     const page = await openAs([await superAdminRoleId(app.strapi)]);
@@ -133,9 +141,10 @@ describe('Settings → ImbaChat → Notifications: send notifications to a webho
     expect(await hidden.getByTestId('webhooks').count()).toBe(0);
     // Strapi's own route refuses such an admin too: the section hides nothing the server would give.
 
+    await app.strapi.get('webhookStore').createWebhook({ name: 'Push service', url: `${hookUrl}/push`, headers: {}, events: [EVENT] });
     const readOnly = await createRole(app.strapi, 'ImbaChat settings, webhooks read', ['plugin::imbachat.settings.read', 'admin::webhooks.read']);
     const reader = await openAs([readOnly]);
-    await shows(reader.getByTestId('webhook-row'), 'Push service edited');
+    await shows(reader.getByTestId('webhook-row'), 'Push service');
     expect(await reader.getByTestId('webhook-form').count()).toBe(0);
 
     // A role changed while the page was open: Strapi answers 403, the section says so.
