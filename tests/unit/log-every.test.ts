@@ -15,6 +15,14 @@ describe('logEvery', () => {
     expect(lines).toEqual(['[imbachat] down', '[imbachat] threw', '[imbachat] still down']);
   });
 
+  it('logs again when the clock went back: a time set back never silences a kind for longer than the interval', () => {
+    const { lines, report } = limiter();
+    expect(report('db', 'down', 1_000_000)).toBe(true);
+    expect(report('db', 'down, clock set back an hour', 1_000_000 - 3_600_000)).toBe(true);
+    expect(report('db', 'down again', 1_000_000 - 3_600_000 + 1)).toBe(false);
+    expect(lines).toEqual(['[imbachat] down', '[imbachat] down, clock set back an hour']);
+  });
+
   it('remembers at most maxKinds kinds, forgetting the one logged longest ago', () => {
     const { lines, report } = limiter(3);
     for (const kind of ['a', 'b', 'c']) report(kind, kind, 0);

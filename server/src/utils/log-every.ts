@@ -11,7 +11,8 @@ export const logEvery = (log: (message: string) => void, intervalMs: number, max
   const lastAt = new Map<string, number>();
   return (kind: string, message: string, now = Date.now()) => {
     const last = lastAt.get(kind);
-    if (last !== undefined && now - last < intervalMs) return false;
+    // A clock set back (or a last time in the future) never silences a kind for longer than the interval.
+    if (last !== undefined && now >= last && now - last < intervalMs) return false;
     lastAt.delete(kind);
     lastAt.set(kind, now);
     if (lastAt.size > maxKinds) lastAt.delete(lastAt.keys().next().value as string);
