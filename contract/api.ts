@@ -1,3 +1,4 @@
+import type { ChatServerRoute } from './routes';
 /**
  * The shapes the plugin's routes answer, shared by the server that makes them, the admin page
  * and the browser client that read them.
@@ -138,7 +139,7 @@ export interface PublicUrlCheck {
 }
 
 /** The chat-server routes whose calls the status records. */
-export type ChatServerRoute = 'version' | 'usersInfo' | 'search' | 'authUsers' | 'notifications' | 'friends';
+
 
 /** Why a chat-server call failed, as the admin's status shows it. */
 export type ChatServerFailureReason =

@@ -1,2 +1,3 @@
 export * from './settings';
 export type * from './api';
+export * from './routes';

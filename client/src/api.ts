@@ -3,6 +3,7 @@
  * `apiPrefix` is the site's `api.rest.prefix` in Strapi's config (`/api` unless changed).
  */
 import type { ChatToken, DialogToken, GuestsOff, WidgetInfo } from '../../contract';
+import { FRONT_END_PATHS, PLUGIN_PATH, type FrontEndRoute } from '../../contract/routes';
 import { ImbaChatError, type ImbaChatErrorCode } from './errors';
 
 export const DEFAULT_API_PREFIX = '/api';
@@ -36,8 +37,8 @@ export const apiPrefixPath = (apiPrefix: string | null | undefined): string => {
 /** `POST /dialog`'s refusals by HTTP status. */
 const DIALOG_CODES: Record<number, ImbaChatErrorCode> = { 400: 'self-dialog', 401: 'unauthorized', 403: 'dialog-refused', 404: 'unknown-user', 429: 'rate-limited' };
 
-const requestJson = async <T>({ strapiUrl, apiPrefix }: StrapiAddress, route: string, jwt?: string, body?: unknown, codes: Record<number, ImbaChatErrorCode> = {}): Promise<T> => {
-  const url = `${strapiUrl.replace(/\/+$/, '')}${apiPrefixPath(apiPrefix)}/imbachat/${route}`;
+const requestJson = async <T>({ strapiUrl, apiPrefix }: StrapiAddress, route: FrontEndRoute, jwt?: string, body?: unknown, codes: Record<number, ImbaChatErrorCode> = {}): Promise<T> => {
+  const url = `${strapiUrl.replace(/\/+$/, '')}${apiPrefixPath(apiPrefix)}${PLUGIN_PATH}${FRONT_END_PATHS[route]}`;
   const headers: Record<string, string> = jwt ? { Authorization: `Bearer ${jwt}` } : {};
   if (body) headers['Content-Type'] = 'application/json';
   let response: Response;

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { ACTION_DEFINITIONS } from './permissions';
-import { getService } from './utils/get-service';
+import { getService } from './services/get-service';
 import { NOTIFICATION_EVENT, NOTIFICATION_EVENT_KEY } from './services/notification-events';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {

@@ -1,23 +1,25 @@
 import { CHAT_SERVER_ROUTES, chatServerRouteOf, failureReason } from '../../server/src/utils/chat-server-status';
 
-describe('chatServerRouteOf', () => {
+describe('chatServerRouteOf (paths below /api/imbachat)', () => {
   it.each([
-    ['', 'version'],
-    ['/', 'version'],
-    ['/users', 'usersInfo'],
-    ['/users/', 'usersInfo'],
-    ['/users/1,2,3', 'usersInfo'],
-    ['/search', 'search'],
-    ['/search/ali', 'search'],
-    ['/auth_users', 'authUsers'],
-    ['/notifications', 'notifications'],
-    ['/nowhere', null],
-    ['/users/1/2', null],
-    ['/auth_users/x', null],
-    ['/user/friends/1', 'friends'],
-    ['/user/friends/', 'friends'],
-    ['/user/friends/1/2', null],
-    ['/user/1', null],
+    ['/v1', 'version'],
+    ['/v1/', 'version'],
+    ['/v1/users', 'usersInfo'],
+    ['/v1/users/', 'usersInfo'],
+    ['/v1/users/1,2,3', 'usersInfo'],
+    ['/v1/search', 'search'],
+    ['/v1/search/ali', 'search'],
+    ['/v1/auth_users', 'authUsers'],
+    ['/v1/notifications', 'notifications'],
+    ['/v1/nowhere', null],
+    ['/v2/users', null],
+    ['/token', null],
+    ['/v1/users/1/2', null],
+    ['/v1/auth_users/x', null],
+    ['/v1/user/friends/1', 'friends'],
+    ['/v1/user/friends/', 'friends'],
+    ['/v1/user/friends/1/2', null],
+    ['/v1/user/1', null],
   ])('%p is %p', (path, route) => {
     expect(chatServerRouteOf(path)).toBe(route);
   });

@@ -1,5 +1,4 @@
-import { extensionRunner, type ExtensionTrouble } from '../../server/src/services/extend-users';
-import { EXTEND_USERS_TIMEOUT_MS, mergeExtension } from '../../server/src/utils/extend-users';
+import { EXTEND_USERS_TIMEOUT_MS, extensionRunner, mergeExtension, type ExtensionTrouble } from '../../server/src/services/extend-users';
 import type { Core } from '@strapi/strapi';
 import type { ChatUser } from '../../contract';
 

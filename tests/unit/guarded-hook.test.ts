@@ -1,4 +1,4 @@
-import { guardedHook, hookErrorMessage } from '../../server/src/utils/guarded-hook';
+import { guardedHook, hookErrorMessage } from '../../server/src/services/guarded-hook';
 
 const never = () => new Promise<never>(() => undefined);
 const later = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

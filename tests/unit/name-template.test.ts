@@ -1,6 +1,6 @@
 import { checkSetting, parseNameTemplate } from '../../contract';
 import { fillName } from '../../server/src/utils/chat-user';
-import { parseUserId } from '../../server/src/utils/parse-user-ids';
+import { parseUserId } from '../../server/src/validation/parse-user-ids';
 
 const template = (source: string) => {
   const parsed = parseNameTemplate(source);

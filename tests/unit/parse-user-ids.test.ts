@@ -1,4 +1,4 @@
-import { parseUserIds } from '../../server/src/utils/parse-user-ids';
+import { parseUserIds } from '../../server/src/validation/parse-user-ids';
 
 describe('parseUserIds', () => {
   it('reads a comma-separated list in order', () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { errors } from '@strapi/utils';
 import { MAX_ROW_ID, MAX_USER_IDS } from '../../server/src/constants';
 import { parseBasicAuth } from '../../server/src/utils/basic-auth';
-import { parseUserIds } from '../../server/src/utils/parse-user-ids';
+import { parseUserIds } from '../../server/src/validation/parse-user-ids';
 import { SETTING_KEYS } from '../../contract';
 import { parseSettingsUpdate } from '../../server/src/validation/settings';
 

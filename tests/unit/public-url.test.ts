@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { absoluteUrl, apiPrefix, pluginEndpoints, publicBaseUrl, selfBaseUrl } from '../../server/src/utils/public-url';
+import { absoluteUrl } from '../../server/src/utils/public-url';
+import { apiPrefix, pluginEndpoints, publicBaseUrl, selfBaseUrl } from '../../server/src/services/site-address';
 
 type Address = { address: string; family: string; port: number } | string | null;
 

@@ -1,7 +1,7 @@
 import { yup } from '@strapi/utils';
 import { isAddressOrRange } from '../utils/client-address';
-import { EXTEND_USERS_CONCURRENCY, type ExtendUsers } from '../utils/extend-users';
-import { CAN_OPEN_DIALOG_CONCURRENCY, CAN_OPEN_DIALOG_TIMEOUT_MS, DIALOG_TOKENS_RULE, type CanOpenDialog } from '../utils/can-open-dialog';
+import { EXTEND_USERS_CONCURRENCY, type ExtendUsers } from '../services/extend-users';
+import { CAN_OPEN_DIALOG_CONCURRENCY, CAN_OPEN_DIALOG_TIMEOUT_MS, DIALOG_TOKENS_RULE, type CanOpenDialog } from '../services/can-open-dialog';
 import { DASHBOARD_TIMEOUT_MS, IMBACHAT_API_URL, imbachatApiUrlProblem } from '../utils/imbachat-api-url';
 import type { FriendsOf } from '../services/friends-of';
 import { SETTING_KEYS, castConfigValue, checkSetting, isSettingKey, type Settings } from '../../../contract';

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { DashboardNotConfigured, DashboardUpstreamError } from '../services/dashboard';
 import { signingProblem } from '../services/settings';
 import type { AdminUser } from '../services/test-email';
-import { getService } from '../utils/get-service';
+import { getService } from '../services/get-service';
 
 /** "Open the moderation dashboard" on the Widget page (admin JWT, `plugin::imbachat.dashboard.open` by the route's policy). */
 export default ({ strapi }: { strapi: Core.Strapi }) => ({

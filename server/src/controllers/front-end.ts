@@ -2,9 +2,9 @@ import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
 import { signingProblem } from '../services/settings';
-import { keepAuthErrorMessages } from '../utils/auth-errors';
+import { keepAuthErrorMessages } from '../middlewares/auth-errors';
 import type { GuestsOff } from '../../../contract';
-import { getService } from '../utils/get-service';
+import { getService } from '../services/get-service';
 import { parseDialogRequest } from '../validation/dialog-request';
 
 const BEARER = /^Bearer +(\S+) *$/i;

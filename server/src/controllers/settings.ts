@@ -1,10 +1,9 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
-import { siteRoles } from '../repositories/site-roles';
 import type { AdminUser } from '../services/test-email';
-import { getService } from '../utils/get-service';
-import { pluginEndpoints, publicBaseUrl, publicUrlCheck, selfBaseUrl } from '../utils/public-url';
+import { getService } from '../services/get-service';
+import { pluginEndpoints, publicBaseUrl, publicUrlCheck, selfBaseUrl } from '../services/site-address';
 import { parseApiTestRequest } from '../validation/api-test-request';
 
 /** The admin API behind Settings → ImbaChat (admin JWT, RBAC enforced by the routes' policies). */
@@ -16,7 +15,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       meta: {
         endpoints: pluginEndpoints(strapi, publicBaseUrl(strapi, ctx.origin)),
         userFields: getService(strapi, 'userFields').choices(),
-        roles: await siteRoles(strapi).list(),
+        roles: await getService(strapi, 'userFields').roles(),
         emailConfirmation: await getService(strapi, 'siteAuth').emailConfirmationRequired(),
         publicUrl: publicUrlCheck(strapi, ctx.origin),
         emailProvider: getService(strapi, 'testEmail').providerName(),

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { getService } from '../utils/get-service';
+import { getService } from '../services/get-service';
 import { parseSearchLimit, parseSearchTerm } from '../validation/search-request';
 
 const PICKER_LIMIT_DEFAULT = 10;

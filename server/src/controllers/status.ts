@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { getService } from '../utils/get-service';
+import { getService } from '../services/get-service';
 
 /** The chat server's status behind Settings → ImbaChat → Connection (admin JWT, RBAC by the routes' policies). */
 export default ({ strapi }: { strapi: Core.Strapi }) => {

@@ -3,9 +3,9 @@ import type { Context, Next } from 'koa';
 import type { Settings } from '../../../contract';
 import { unreadableReason } from '../services/settings';
 import { credentialsChecker, parseBasicAuth } from '../utils/basic-auth';
-import { sendChatError } from '../utils/chat-error';
+import { sendChatError } from './chat-error';
 import type { BasicAuthRefusal } from '../utils/chat-server-status';
-import { getService } from '../utils/get-service';
+import { getService } from '../services/get-service';
 
 const STATE_KEY = 'imbachatSettings';
 const REFUSAL_KEY = 'imbachatRefusal';

@@ -1,14 +1,14 @@
 import { STATUS_CODES } from 'node:http';
 import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
-import type { ChatServerRoute } from '../../../contract';
+import { CHAT_SERVER_PATHS, PLUGIN_PATH, type ChatServerRoute } from '../../../contract';
 import { PLUGIN_ID } from '../constants';
-import { isChatErrorBody, sendChatError } from '../utils/chat-error';
+import { isChatErrorBody, sendChatError } from './chat-error';
 import { chatServerRouteOf } from '../utils/chat-server-status';
-import { getService } from '../utils/get-service';
+import { getService } from '../services/get-service';
 import { basicAuthRefusal } from './basic-auth';
-import { apiPrefix } from '../utils/public-url';
-import { isSelfTest } from '../utils/self-test';
+import { apiPrefix } from '../services/site-address';
+import { SELF_TEST_HEADER, isSelfTestMark } from '../utils/self-test';
 
 type StrapiErrorBody = { error?: { message?: unknown; details?: { retryAfter?: unknown } } } | undefined;
 
@@ -21,8 +21,9 @@ type StrapiErrorBody = { error?: { message?: unknown; details?: { retryAfter?: u
  * the chat server reads; and the call, answered, is noted for the admin's status (services/status.ts).
  */
 export const guardOwnRoutes = (strapi: Core.Strapi) => {
-  const chatServer = `${apiPrefix(strapi)}/${PLUGIN_ID}/v1`;
-  const ours = [`${apiPrefix(strapi)}/${PLUGIN_ID}/`, `/${PLUGIN_ID}/`];
+  const base = `${apiPrefix(strapi)}${PLUGIN_PATH}`;
+  const chatServer = base + CHAT_SERVER_PATHS.version.path;
+  const ours = [`${base}/`, `/${PLUGIN_ID}/`];
   const within = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
   const MULTIPART = 'Multipart bodies are not accepted here: send JSON or a form';
 
@@ -64,9 +65,9 @@ export const guardOwnRoutes = (strapi: Core.Strapi) => {
     if (!isChatServer && !ours.some((prefix) => `${ctx.path}/`.startsWith(prefix))) return next();
     if (!isChatServer) return ctx.is('multipart') ? ctx.unsupportedMediaType(MULTIPART) : next();
 
-    const route = chatServerRouteOf(ctx.path.slice(chatServer.length));
+    const route = chatServerRouteOf(ctx.path.slice(base.length));
     await answerChatServer(ctx, next);
     // Test API's own request is the admin's, not the chat server's: it is not its call.
-    if (route && !isSelfTest(strapi, ctx)) record(ctx, route);
+    if (route && !isSelfTestMark(ctx.get(SELF_TEST_HEADER), strapi.config.get('admin.auth.secret'))) record(ctx, route);
   };
 };

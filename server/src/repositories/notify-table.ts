@@ -8,7 +8,7 @@ import { ensureOwnTable } from './own-table';
  * for the whole site, how many were sent in each minute. Every time is the database's.
  */
 export const NOTIFY_TABLE = 'imbachat_notify';
-export const NOTIFY_MINUTE_TABLE = 'imbachat_notify_minute';
+const NOTIFY_MINUTE_TABLE = 'imbachat_notify_minute';
 
 /** Rows untouched for longer than the longest window (NOTIFY_EVERY_MINUTES.max) say nothing any more. */
 const KEEP_MS = 24 * 60 * 60 * 1000;

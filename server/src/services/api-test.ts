@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
 import type { Core } from '@strapi/strapi';
 import type { ApiTestResult } from '../../../contract';
-import { credentialsMatch } from '../utils/basic-auth';
-import { getService } from '../utils/get-service';
+import { credentialsChecker } from '../utils/basic-auth';
+import { getService } from './get-service';
 import { SELF_TEST_HEADER, selfTestMark } from '../utils/self-test';
 
 const TIMEOUT_MS = 10_000;
@@ -27,7 +27,7 @@ const apiTestService = ({ strapi }: { strapi: Core.Strapi }) => ({
     const credentials =
       form.apiLogin === undefined && form.apiPassword === undefined
         ? 'saved'
-        : credentialsMatch({ login: apiLogin, password: apiPassword }, { login: saved.apiLogin, password: saved.apiPassword })
+        : credentialsChecker({ login: saved.apiLogin, password: saved.apiPassword })({ login: apiLogin, password: apiPassword })
           ? 'saved'
           : 'form';
     const result = { ...(await this.call(usersInfoUrl, userIds, apiLogin, apiPassword)), credentials } as const;
@@ -51,7 +51,7 @@ const apiTestService = ({ strapi }: { strapi: Core.Strapi }) => ({
         headers: {
           Authorization: `Basic ${Buffer.from(`${apiLogin}:${apiPassword}`).toString('base64')}`,
           Accept: 'application/json',
-          [SELF_TEST_HEADER]: selfTestMark(strapi),
+          [SELF_TEST_HEADER]: selfTestMark(strapi.config.get('admin.auth.secret')),
         },
         // A redirect would carry the credentials to wherever it points: show it, never follow it.
         redirect: 'manual',

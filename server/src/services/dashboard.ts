@@ -7,9 +7,9 @@ import { signHs256 } from './chat-token';
 import type { AdminUser } from './test-email';
 
 /** ImbaChat's moderation dashboard, a single-page app keyed by the widget's id. */
-export const DASHBOARD_URL = 'https://dashboard.imbachat.com';
+const DASHBOARD_URL = 'https://dashboard.imbachat.com';
 /** How long the admin JWT the dashboard signs in with lasts (the WordPress plugin's 7 hours). */
-export const DASHBOARD_TOKEN_SECONDS = 7 * 3600;
+const DASHBOARD_TOKEN_SECONDS = 7 * 3600;
 
 /** ImbaChat's API could not say who the support user is: the route answers 502 with this message. */
 export class DashboardUpstreamError extends Error {}

@@ -5,10 +5,10 @@ import { PLUGIN_ID } from '../constants';
 import type { PluginConfig } from '../config';
 import { siteUsers } from '../repositories/site-users';
 import { throttleTable } from '../repositories/throttle-table';
-import { CAN_OPEN_DIALOG_CONCURRENCY, answerKind, dialogStatusOf, type CanOpenDialog } from '../utils/can-open-dialog';
+import { CAN_OPEN_DIALOG_CONCURRENCY, answerKind, dialogStatusOf, type CanOpenDialog } from './can-open-dialog';
 import { FailureWindows } from '../utils/failure-windows';
 import { logEvery } from '../utils/log-every';
-import { guardedHook } from '../utils/guarded-hook';
+import { guardedHook } from './guarded-hook';
 import { signHs256 } from './chat-token';
 
 /** The throttle table's bucket for dialog tokens: one window per initiator. */

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { EXTEND_USERS_CONCURRENCY, EXTEND_USERS_TIMEOUT_MS } from '../utils/extend-users';
-import { guardedHook, hookErrorMessage } from '../utils/guarded-hook';
+import { EXTEND_USERS_CONCURRENCY, EXTEND_USERS_TIMEOUT_MS } from './extend-users';
+import { guardedHook, hookErrorMessage } from './guarded-hook';
 
 /** Friends one user is answered with at most (GET /v1/user/friends/:id). */
 export const MAX_FRIENDS = 1000;

@@ -1,5 +1,5 @@
 import type { Core } from '@strapi/strapi';
-import { getService } from '../utils/get-service';
+import { getService } from './get-service';
 import type { NotificationMessage } from '../validation/notification-request';
 
 /** The Strapi webhook event every notification is emitted as (Settings → Webhooks, or the admin's webhooks API). */

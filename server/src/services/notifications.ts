@@ -3,7 +3,7 @@ import type { Settings } from '../../../contract';
 import { MAX_ROW_ID } from '../constants';
 import { notifyTable } from '../repositories/notify-table';
 import { siteUsers } from '../repositories/site-users';
-import { getService } from '../utils/get-service';
+import { getService } from './get-service';
 import type { NotificationMessage } from '../validation/notification-request';
 import type { Delivery, NotSentReason } from './outbox';
 

@@ -7,11 +7,11 @@ import { notifyTable } from '../repositories/notify-table';
 import { outboxTable, type NewOutboxRow, type OutboxRow } from '../repositories/outbox-table';
 import { siteUsers, type SiteUser } from '../repositories/site-users';
 import { chatNameOf } from '../utils/chat-user';
-import { getService } from '../utils/get-service';
+import { getService } from './get-service';
 import { logEvery } from '../utils/log-every';
 import { classifyMailFailure, loggableFailure, retryDelayMs } from '../utils/mail-failure';
 import { notificationEmail } from '../utils/notify-template';
-import { emailSiteUrl } from '../utils/public-url';
+import { emailSiteUrl } from './site-address';
 import { isMailbox } from '../validation/notification-request';
 
 /** Why a notification is not emailed, and never will be. */

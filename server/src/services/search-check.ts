@@ -35,7 +35,7 @@ export interface CheckDeps {
 const valueKey = (value: SourceRow['src']) => (Buffer.isBuffer(value) ? value.toString('latin1') : String(value));
 
 /** The users whose rows differ between the two sides. */
-export const differingUsers = (users: SourceRow[], index: SourceRow[]): number[] => {
+const differingUsers = (users: SourceRow[], index: SourceRow[]): number[] => {
   const want = new Map(users.map((row) => [Number(row.rid), valueKey(row.src)]));
   const have = new Map(index.map((row) => [Number(row.rid), valueKey(row.src)]));
   const found = new Set<number>();

@@ -9,7 +9,7 @@ import type { Client } from '../repositories/search-schema';
 import { searchSource } from '../repositories/search-source';
 import { searchSwap } from '../repositories/search-swap';
 import { SearchField, searchTable, userOf } from '../repositories/search-table';
-import { getService } from '../utils/get-service';
+import { getService } from './get-service';
 import { fold } from '../utils/search-keys';
 import { checkIndex, type CheckResult } from './search-check';
 import { rebuildBeside } from './search-rebuild';

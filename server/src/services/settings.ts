@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { PLUGIN_ID } from '../constants';
-import { getService } from '../utils/get-service';
+import { getService } from './get-service';
 import { deriveKey, isSealed, seal, unseal } from '../utils/secret-box';
 import { isUnset, type PluginConfig } from '../config';
 import {

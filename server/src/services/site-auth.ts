@@ -3,7 +3,7 @@ import { errors } from '@strapi/utils';
 import jwt from 'jsonwebtoken';
 import { secretKeyObject } from './chat-token';
 import { siteUsers } from '../repositories/site-users';
-import { getService } from '../utils/get-service';
+import { getService } from './get-service';
 import { chatNameOf, type ChatUser } from '../utils/chat-user';
 import type { NameSource } from './user-fields';
 
@@ -19,7 +19,7 @@ const VERIFIED_MAX = 10_000;
  * One budget per person however the login is typed: case, compatibility forms and accents folded
  * (MariaDB's collations already find `álice` as alice; elsewhere it is counted with her).
  */
-export const normaliseLogin = (login: string) =>
+const normaliseLogin = (login: string) =>
   login.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().trim();
 
 /**

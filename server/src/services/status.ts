@@ -3,11 +3,11 @@ import type { ChatServerCall, ChatServerFailure, ChatServerFailureReason, ChatSe
 import { readDbNow } from '../repositories/db-clock';
 import { statusTable, type StatusRow } from '../repositories/status-table';
 import { CHAT_SERVER_ROUTES, failureReason, type BasicAuthRefusal } from '../utils/chat-server-status';
-import { getService } from '../utils/get-service';
-import { publicUrlCheck } from '../utils/public-url';
+import { getService } from './get-service';
+import { publicUrlCheck } from './site-address';
 
 /** How long calls wait in memory before they are written: at most one write per this time per instance. */
-export const STATUS_FLUSH_MS = 5000;
+const STATUS_FLUSH_MS = 5000;
 /** How often the instance's clock is compared with the database's again. */
 const CLOCK_CHECK_MS = 60_000;
 const LAST_TEST_ID = 'lastTest';

@@ -1,14 +1,14 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import type { TestEmailResult } from '../../../contract';
-import { getService } from '../utils/get-service';
+import { getService } from './get-service';
 import { providerSecrets, shownFailure } from '../utils/mail-failure';
 import { notificationEmail } from '../utils/notify-template';
-import { emailSiteUrl } from '../utils/public-url';
+import { emailSiteUrl } from './site-address';
 import { isMailbox } from '../validation/notification-request';
 
 /** One test email per admin per this time (per instance): a button, not a way to flood a mailbox. */
-export const TEST_EMAIL_EVERY_MS = 10_000;
+const TEST_EMAIL_EVERY_MS = 10_000;
 /** A provider that has not answered by then (sendmail with no mail server, say) has failed. */
 const SEND_TIMEOUT_MS = 20_000;
 

@@ -16,7 +16,7 @@ const SWEEP_EVERY_MS = 60_000;
  * A key this instance holds locked out is checked against the shared table at most this often, so
  * an Unlock on another instance lets it in within these seconds (only refused requests read it).
  */
-export const CONFIRM_LOCKOUT_EVERY_MS = 2000;
+const CONFIRM_LOCKOUT_EVERY_MS = 2000;
 /** Most lockouts the admin's status lists. */
 const LOCKOUTS_LISTED = 100;
 

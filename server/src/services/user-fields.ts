@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { USER_UID } from '../constants';
+import { siteRoles } from '../repositories/site-roles';
 import { parseNameTemplate, type NameTemplatePart, type Settings, type SettingsUpdate } from '../../../contract';
 
 type Attribute = { type: string; private?: boolean; multiple?: boolean; relation?: string; target?: string; visible?: boolean; unstable_virtual?: boolean };
@@ -109,6 +110,9 @@ const userFieldsService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   return {
+    /** users-permissions roles as the Roles section lists them (the public role left out). */
+    roles: () => siteRoles(strapi).list(),
+
     choices() {
       return {
         nameField: nameChoices(),

@@ -3,17 +3,15 @@ import type { PickerUser, Settings } from '../../../contract';
 import type { PluginConfig } from '../config';
 import { PLUGIN_ID } from '../constants';
 import { siteUsers, type SiteUser, type SiteUserColumns } from '../repositories/site-users';
-import { getService } from '../utils/get-service';
+import { getService } from './get-service';
 import { chatNameOf, toChatUser, type ChatUser } from '../utils/chat-user';
-import { EXTEND_USERS_CONCURRENCY, type ExtendRoute } from '../utils/extend-users';
-import { extensionRunner } from './extend-users';
+import { EXTEND_USERS_CONCURRENCY, extensionRunner, type ExtendRoute } from './extend-users';
 import { friendsHookRunner, MAX_FRIENDS } from './friends-of';
 import { logEvery } from '../utils/log-every';
 
 /** Site users as the chat sees them: by id, and by search. Knows nothing of HTTP. */
 const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
   const repository = siteUsers(strapi);
-  const settingsOf = (settings?: Settings) => settings ?? getService(strapi, 'settings').get();
   const report = logEvery((message) => strapi.log.error(message), 60_000);
   const friendsHook = friendsHookRunner((kind, problem) =>
     report(kind, `config/plugins imbachat.config.friendsOf ${problem}; the user's friends were answered [] (each kind of failure is logged at most once a minute)`)
@@ -59,8 +57,7 @@ const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
      * Users by id, in the order asked, each once; unknown ids are left out. Blocked users are
      * answered too: the chat draws conversations that already exist (with `chatRoles`, they may do nothing).
      */
-    async findByIds(ids: number[], baseUrl: string, given?: Settings): Promise<ChatUser[]> {
-      const settings = await settingsOf(given);
+    async findByIds(ids: number[], baseUrl: string, settings: Settings): Promise<ChatUser[]> {
       return extend(await chatUsersOf(ids, baseUrl, settings, () => true), 'users');
     },
 
@@ -70,8 +67,7 @@ const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
      * from the friends field (one query of its link table); at most MAX_FRIENDS. [] for an unknown
      * user, without either, or when the hook fails.
      */
-    async friends(userId: number, baseUrl: string, given?: Settings): Promise<ChatUser[]> {
-      const settings = await settingsOf(given);
+    async friends(userId: number, baseUrl: string, settings: Settings): Promise<ChatUser[]> {
       const config = strapi.config.get(`plugin::${PLUGIN_ID}`) as PluginConfig;
       let ids: number[];
       if (config.friendsOf) {
@@ -92,7 +88,7 @@ const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
      * chat shows. Blocked users are left out, as the search leaves them out.
      */
     async pick(term: string, limit: number): Promise<PickerUser[]> {
-      const settings = await settingsOf();
+      const settings = await getService(strapi, 'settings').get();
       const names = getService(strapi, 'userFields').plan(settings);
       let users: SiteUser[];
       if (term === '') {
@@ -110,9 +106,8 @@ const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
      * mode, ranked by the plugin's index: `exact` and `prefix` alphabetically, `contains` by id.
      * Blocked users are never found.
      */
-    async search(term: string, limit: number, baseUrl: string, given?: Settings): Promise<ChatUser[]> {
+    async search(term: string, limit: number, baseUrl: string, settings: Settings): Promise<ChatUser[]> {
       if (term === '') return [];
-      const settings = await settingsOf(given);
       // Matching an address the chat server is not shown would let it recover addresses a letter at a time.
       const ids = await getService(strapi, 'searchIndex').find(term, settings.searchMode, limit, settings.shareEmail);
       return extend(await chatUsersOf(ids, baseUrl, settings, (user) => !user.blocked), 'search');
@@ -121,4 +116,3 @@ const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
 };
 
 export default usersService;
-export type UsersService = ReturnType<typeof usersService>;

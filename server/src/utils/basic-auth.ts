@@ -25,8 +25,6 @@ export const parseBasicAuth = (header: unknown): BasicCredentials | null => {
 const digestKey = randomBytes(32).toString('hex');
 const digest = (value: string) => hash('sha256', `${digestKey}\0${value}`, 'buffer') as unknown as Buffer;
 
-export const constantTimeEqual = (a: string, b: string): boolean => timingSafeEqual(digest(a), digest(b));
-
 /**
  * A check against these credentials, their digests made once (the settings change rarely, the
  * requests often). The login compares case-insensitively (as ImbaChat's own plugins do), the
@@ -41,6 +39,3 @@ export const credentialsChecker = (expected: BasicCredentials) => {
     return loginOk && passwordOk;
   };
 };
-
-export const credentialsMatch = (given: BasicCredentials, expected: BasicCredentials): boolean =>
-  credentialsChecker(expected)(given);

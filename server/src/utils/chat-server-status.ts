@@ -1,7 +1,7 @@
-import type { ChatServerFailureReason, ChatServerRoute } from '../../../contract';
+import { CHAT_SERVER_PATHS, type ChatServerFailureReason, type ChatServerRoute } from '../../../contract';
 
 /** The chat-server routes whose calls the status records, in the order the admin lists them. */
-export const CHAT_SERVER_ROUTES: readonly ChatServerRoute[] = ['version', 'usersInfo', 'search', 'authUsers', 'notifications', 'friends'];
+export const CHAT_SERVER_ROUTES = Object.keys(CHAT_SERVER_PATHS) as readonly ChatServerRoute[];
 
 /** What the Basic check refused a call for, before any route ran. */
 export type BasicAuthRefusal = Extract<
@@ -9,22 +9,20 @@ export type BasicAuthRefusal = Extract<
   'wrong-credentials' | 'no-credentials' | 'locked-out' | 'not-configured' | 'unreadable-secret'
 >;
 
-const ROUTE_PATHS: [RegExp, ChatServerRoute][] = [
-  [/^\/?$/, 'version'],
-  [/^\/users(\/[^/]*)?\/?$/, 'usersInfo'],
-  [/^\/search(\/[^/]*)?\/?$/, 'search'],
-  [/^\/auth_users\/?$/, 'authUsers'],
-  [/^\/notifications\/?$/, 'notifications'],
-  [/^\/user\/friends(\/[^/]*)?\/?$/, 'friends'],
-];
+/** A path below the plugin's base (`/v1/users/1,2`) as the route it names; its one optional segment where the route takes one. */
+const ROUTE_PATTERNS = CHAT_SERVER_ROUTES.map((route): [RegExp, ChatServerRoute] => {
+  const spec: { path: string; param?: string } = CHAT_SERVER_PATHS[route];
+  const path = spec.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return [new RegExp(`^${path}${spec.param ? '(/[^/]*)?' : ''}/?$`), route];
+});
 
 /**
- * The chat-server route a path below the chat-server base (`/api/imbachat/v1`) names, or null for
- * a path no route serves. By path, not by the route Strapi matched: a call refused before routing
+ * The chat-server route a path below the plugin's base (`/api/imbachat`) names, or null for a path
+ * no route serves. By path, not by the route Strapi matched: a call refused before routing
  * (malformed JSON, a body too large) is still that route's call.
  */
 export const chatServerRouteOf = (subPath: string): ChatServerRoute | null => {
-  for (const [pattern, route] of ROUTE_PATHS) if (pattern.test(subPath)) return route;
+  for (const [pattern, route] of ROUTE_PATTERNS) if (pattern.test(subPath)) return route;
   return null;
 };
 

@@ -12,13 +12,11 @@ export interface FailureWindow {
  * of distinct keys: every window of one kind is as long as the next, so a Map's insertion order is
  * also the order in which windows end, and the oldest is always at the front. Keys still below the
  * limit and keys locked out live apart, so a flood of new keys can only push out other counting
- * keys, never a live lockout. Every operation does constant amortised work (`work` counts it).
+ * keys, never a live lockout. Every operation does constant amortised work.
  */
 export class FailureWindows {
   private readonly counting = new Map<string, FailureWindow>();
   private readonly locked = new Map<string, FailureWindow>();
-  /** Entries looked at to evict or expire others: stays proportional to the calls made. */
-  work = 0;
 
   constructor(
     readonly max: number,
@@ -84,7 +82,6 @@ export class FailureWindows {
       for (let i = 0; i < 2; i += 1) {
         const first = map.entries().next();
         if (first.done) break;
-        this.work += 1;
         if (first.value[1].resetAt > now) break;
         map.delete(first.value[0]);
       }
@@ -94,7 +91,6 @@ export class FailureWindows {
   /** Full: the window that ends first goes (among lockouts, only to make room for another lockout). */
   private makeRoom(map: Map<string, FailureWindow>) {
     while (map.size >= this.capacity) {
-      this.work += 1;
       map.delete(map.keys().next().value as string);
     }
   }

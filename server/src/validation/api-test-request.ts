@@ -1,6 +1,6 @@
 import { errors } from '@strapi/utils';
 import { SETTING_RULES } from '../../../contract';
-import { bodyObject, optionalString } from '../utils/request-input';
+import { bodyObject, optionalString } from './request-input';
 
 /** POST /imbachat/settings/test, read once at the edge. */
 export interface ApiTestInput {

@@ -1,5 +1,5 @@
 import { errors } from '@strapi/utils';
-import { bodyObject } from '../utils/request-input';
+import { bodyObject } from './request-input';
 
 const DIGITS = /^\d{1,15}$/;
 

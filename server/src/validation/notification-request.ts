@@ -1,10 +1,10 @@
 import { errors } from '@strapi/utils';
-import { firstPresent, optionalString } from '../utils/request-input';
+import { firstPresent, optionalString } from './request-input';
 
-export const NOTIFY_TITLE_MAX_LENGTH = 200;
-export const NOTIFY_BODY_MAX_LENGTH = 5000;
+const NOTIFY_TITLE_MAX_LENGTH = 200;
+const NOTIFY_BODY_MAX_LENGTH = 5000;
 /** The longest address SMTP carries (RFC 5321's path limit less its brackets). */
-export const EMAIL_MAX_LENGTH = 254;
+const EMAIL_MAX_LENGTH = 254;
 
 /** One address, nothing a mail header could read as a list or a display name. */
 const EMAIL = /^[^\s@,;<>()"'\\[\]]+@[^\s@,;<>()"'\\[\]]+$/;

@@ -1,6 +1,6 @@
 import { errors } from '@strapi/utils';
 import { SEARCH_TERM_MAX_LENGTH } from '../constants';
-import { optionalString } from '../utils/request-input';
+import { optionalString } from './request-input';
 
 /** A search term as the chat server's search takes it: one string, trimmed, at most SEARCH_TERM_MAX_LENGTH characters. */
 export const parseSearchTerm = (value: unknown): string => {

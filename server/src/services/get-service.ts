@@ -3,7 +3,7 @@ import { PLUGIN_ID } from '../constants';
 import type services from '../services';
 
 type Services = typeof services;
-export type ServiceName = keyof Services;
+type ServiceName = keyof Services;
 
 /** The plugin's services, typed. */
 export const getService = <Name extends ServiceName>(strapi: Core.Strapi, name: Name) =>
