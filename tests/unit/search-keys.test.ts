@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { KEY_MAX_CHARS, fold, lookupGrams, pairs, prefixUpperBound, shortGrams, trigrams } from '../../server/src/utils/search-keys';
 
-const codePoints = (value: string) => Array.from(value, (char) => char.codePointAt(0)!);
 /** Code-point order, which is UTF-8 byte order: what the databases compare the keys by. */
 const compareCodePoints = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 

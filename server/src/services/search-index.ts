@@ -1,5 +1,4 @@
 import type { Core } from '@strapi/strapi';
-import type { Knex } from 'knex';
 import type { SearchMode, Settings } from '../../../contract';
 import { USER_UID } from '../constants';
 import { searchDrift } from '../repositories/search-drift';

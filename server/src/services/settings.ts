@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
 import { PLUGIN_ID } from '../constants';
 import { getService } from './get-service';
 import { deriveKey, isSealed, seal, unseal } from '../utils/secret-box';
+import { logEvery } from '../utils/log-every';
 import { isUnset, type PluginConfig } from '../config';
 import {
   API_PASSWORD_RECOMMENDED_LENGTH,
@@ -18,6 +18,7 @@ import {
   type Settings,
 } from '../../../contract';
 import { parseSettingsUpdate } from '../validation/settings';
+import { fieldsValidationError } from '../validation/field-errors';
 
 /** The effective settings and what could not be read from the database. */
 export interface SettingsSnapshot {
@@ -72,12 +73,7 @@ const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
     return derived.key;
   };
 
-  const warned = new Set<string>();
-  const warnOnce = (message: string) => {
-    if (warned.has(message)) return;
-    warned.add(message);
-    strapi.log.warn(`[imbachat] ${message}`);
-  };
+  const warn = logEvery((message) => strapi.log.warn(message), 60_000);
 
   /** The stored row exactly as it is in the database (sealed secrets, unknown keys and all). */
   const readRaw = async (): Promise<Record<string, unknown>> =>
@@ -102,7 +98,7 @@ const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
         }
       } else if (key === 'widgetScriptUrl' && !isImbaChatScriptUrl(String(value))) {
         // Saved before the admin API refused such addresses: never hand it to the front ends.
-        warnOnce(`The saved widgetScriptUrl is not on imbachat.com and is ignored; set it in config/plugins if you mean it`);
+        warn('widgetScriptUrl-ignored', `The saved widgetScriptUrl is not on imbachat.com and is ignored; set it in config/plugins if you mean it`);
       } else {
         values[key] = value;
       }
@@ -223,15 +219,10 @@ const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
 };
 
 const lockedError = (key: SettingKey) =>
-  new errors.ValidationError(`${key} is set in config/plugins (imbachat.config.${key}) and cannot be changed here`, {
-    errors: [
-      {
-        path: [key],
-        message: `${key} is set in config/plugins and cannot be changed here`,
-        name: 'ValidationError',
-      },
-    ],
-  });
+  fieldsValidationError(
+    [{ key, message: `${key} is set in config/plugins and cannot be changed here` }],
+    `${key} is set in config/plugins (imbachat.config.${key}) and cannot be changed here`
+  );
 
 export default settingsService;
 export type SettingsService = ReturnType<typeof settingsService>;

@@ -6,6 +6,7 @@ import type { PluginConfig, ThrottleRule } from '../config';
 import { throttleRowId, throttleTable } from '../repositories/throttle-table';
 import { clientKey, trustedAddresses } from '../utils/client-address';
 import { FailureWindows } from '../utils/failure-windows';
+import { logEvery } from '../utils/log-every';
 
 export type ThrottleBucket = 'basicAuth' | 'authUsers';
 const BUCKETS: readonly ThrottleBucket[] = ['basicAuth', 'authUsers'];
@@ -43,7 +44,7 @@ const throttleService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   let isTrusted: ((ip: string) => boolean) | undefined;
   let sweptAt = 0;
-  let warned = false;
+  const warn = logEvery((message) => strapi.log.warn(message), 60_000);
 
   const retryAfter = (bucket: ThrottleBucket, key: string, now = Date.now()): number => {
     const ms = windows(bucket).retryAfterMs(key, now);
@@ -103,10 +104,7 @@ const throttleService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (counted.failures >= max) await table.markLocked(bucket, key, subject ?? key).catch(() => undefined);
       } catch (error) {
         windows(bucket).increment(key, windowSeconds * 1000, now);
-        if (!warned) {
-          warned = true;
-          strapi.log.warn(`[imbachat] Failed attempts are counted per instance: the shared count failed (${(error as Error).message})`);
-        }
+        warn('shared-count-failed', `Failed attempts are counted per instance: the shared count failed (${(error as Error).message})`);
       }
       if (now - sweptAt > SWEEP_EVERY_MS) {
         sweptAt = now;

@@ -1,7 +1,8 @@
 import type { Core } from '@strapi/strapi';
-import { errors } from '@strapi/utils';
 import { USER_UID } from '../constants';
 import { siteRoles } from '../repositories/site-roles';
+import { logEvery } from '../utils/log-every';
+import { fieldsValidationError, type FieldProblem } from '../validation/field-errors';
 import { parseNameTemplate, type NameTemplatePart, type Settings, type SettingsUpdate } from '../../../contract';
 
 type Attribute = { type: string; private?: boolean; multiple?: boolean; relation?: string; target?: string; visible?: boolean; unstable_virtual?: boolean };
@@ -94,20 +95,16 @@ const userFieldsService = ({ strapi }: { strapi: Core.Strapi }) => {
       .filter(([name]) => avatarKind(name) !== null)
       .map(([name, a]) => ({ name, type: a.type }));
 
-  const warned = new Set<string>();
+  // A setting that names an attribute the model no longer has: said once a minute per setting.
+  const warn = logEvery((message) => strapi.log.warn(message), 60_000);
   const friendsOf = (field: string) => {
     if (!field) return null;
     if (isFriendsRelation(field)) return field;
-    warnOnce(`friendsField "${field}" is no longer a relation of the user model to users; friends are answered []`);
+    warn('friendsField', `friendsField "${field}" is no longer a relation of the user model to users; friends are answered []`);
     return null;
   };
   // Settings objects are frozen and replaced on change, so a plan can be kept per object.
   const plans = new WeakMap<object, UserFieldPlan>();
-  const warnOnce = (message: string) => {
-    if (warned.has(message)) return;
-    warned.add(message);
-    strapi.log.warn(`[imbachat] ${message}`);
-  };
 
   return {
     /** users-permissions roles as the Roles section lists them (the public role left out). */
@@ -126,56 +123,32 @@ const userFieldsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Throws a ValidationError when a field setting names no usable attribute of the user model. */
     assertUsable(update: Pick<SettingsUpdate, keyof FieldSettings>) {
-      const problems: { path: string[]; message: string; name: string }[] = [];
+      const problems: FieldProblem[] = [];
       const { nameField, avatarField, badgeField, lastLoginField, nameTemplate, friendsField } = update;
       if (nameField && !nameChoices().some((choice) => choice.name === nameField)) {
-        problems.push({
-          path: ['nameField'],
-          message: `nameField: "${nameField}" is not a public text attribute of the user model`,
-          name: 'ValidationError',
-        });
+        problems.push({ key: 'nameField', message: `nameField: "${nameField}" is not a public text attribute of the user model` });
       }
       if (avatarField && avatarKind(avatarField) === null) {
-        problems.push({
-          path: ['avatarField'],
-          message: `avatarField: "${avatarField}" is not a single media or URL text attribute of the user model`,
-          name: 'ValidationError',
-        });
+        problems.push({ key: 'avatarField', message: `avatarField: "${avatarField}" is not a single media or URL text attribute of the user model` });
       }
       if (badgeField && !isChoice(BADGE_TYPES, badgeField)) {
-        problems.push({
-          path: ['badgeField'],
-          message: `badgeField: "${badgeField}" is not a public text, number or enumeration attribute of the user model`,
-          name: 'ValidationError',
-        });
+        problems.push({ key: 'badgeField', message: `badgeField: "${badgeField}" is not a public text, number or enumeration attribute of the user model` });
       }
       if (lastLoginField && !isChoice(LAST_LOGIN_TYPES, lastLoginField)) {
-        problems.push({
-          path: ['lastLoginField'],
-          message: `lastLoginField: "${lastLoginField}" is not a public date, datetime or timestamp attribute of the user model`,
-          name: 'ValidationError',
-        });
+        problems.push({ key: 'lastLoginField', message: `lastLoginField: "${lastLoginField}" is not a public date, datetime or timestamp attribute of the user model` });
       }
       if (nameTemplate) {
         const parsed = parseNameTemplate(nameTemplate);
         // The syntax was checked at the edge; only what the model holds is checked here.
         for (const name of 'error' in parsed ? [] : unusableInTemplate(parsed.attributes)) {
-          problems.push({
-            path: ['nameTemplate'],
-            message: `nameTemplate: "{${name}}" is not a public text or whole-number attribute of the user model`,
-            name: 'ValidationError',
-          });
+          problems.push({ key: 'nameTemplate', message: `nameTemplate: "{${name}}" is not a public text or whole-number attribute of the user model` });
         }
       }
       if (friendsField && !isFriendsRelation(friendsField)) {
-        problems.push({
-          path: ['friendsField'],
-          message: `friendsField: "${friendsField}" is not a relation of the user model to users`,
-          name: 'ValidationError',
-        });
+        problems.push({ key: 'friendsField', message: `friendsField: "${friendsField}" is not a relation of the user model to users` });
       }
       if (problems.length > 0) {
-        throw new errors.ValidationError(problems.map((p) => p.message).join('; '), { errors: problems });
+        throw fieldsValidationError(problems, problems.map((p) => p.message).join('; '));
       }
     },
 
@@ -192,20 +165,20 @@ const userFieldsService = ({ strapi }: { strapi: Core.Strapi }) => {
     resolve(settings: FieldSettings): UserFieldPlan {
       let name = settings.nameField;
       if (name !== 'username' && !nameChoices().some((choice) => choice.name === name)) {
-        warnOnce(`nameField "${name}" is no longer a public text attribute of the user model; using username`);
+        warn('nameField', `nameField "${name}" is no longer a public text attribute of the user model; using username`);
         name = 'username';
       }
       let avatar: UserFieldPlan['avatar'] = null;
       if (settings.avatarField) {
         const kind = avatarKind(settings.avatarField);
         if (kind) avatar = { field: settings.avatarField, kind };
-        else warnOnce(`avatarField "${settings.avatarField}" is no longer a media or URL attribute; avatars are left out`);
+        else warn('avatarField', `avatarField "${settings.avatarField}" is no longer a media or URL attribute; avatars are left out`);
       }
       const optional = (key: 'badgeField' | 'lastLoginField', types: Set<string>, what: string) => {
         const field = settings[key];
         if (!field) return null;
         if (isChoice(types, field)) return field;
-        warnOnce(`${key} "${field}" is no longer a ${what} attribute of the user model; it is left out`);
+        warn(key, `${key} "${field}" is no longer a ${what} attribute of the user model; it is left out`);
         return null;
       };
       return {
@@ -213,22 +186,22 @@ const userFieldsService = ({ strapi }: { strapi: Core.Strapi }) => {
         avatar,
         badge: optional('badgeField', BADGE_TYPES, 'public text, number or enumeration'),
         lastLogin: optional('lastLoginField', LAST_LOGIN_TYPES, 'public date, datetime or timestamp'),
-        nameTemplate: this.template(settings.nameTemplate ?? '', warnOnce),
+        nameTemplate: this.template(settings.nameTemplate ?? ''),
         friends: friendsOf(settings.friendsField ?? ''),
       };
     },
 
-    /** A saved template as parts, or null (none, or naming an attribute the model no longer has public: warned once). */
-    template(source: string, warn: (message: string) => void = warnOnce): NameTemplate | null {
+    /** A saved template as parts, or null (none, or naming an attribute the model no longer has public: warned once a minute). */
+    template(source: string): NameTemplate | null {
       if (!source) return null;
       const parsed = parseNameTemplate(source);
       if ('error' in parsed) {
-        warn(`nameTemplate ${parsed.error}; the name field is used`);
+        warn('nameTemplate', `nameTemplate ${parsed.error}; the name field is used`);
         return null;
       }
       const unusable = unusableInTemplate(parsed.attributes);
       if (unusable.length > 0) {
-        warn(`nameTemplate names "${unusable[0]}", which is no longer a public text or whole-number attribute of the user model; the name field is used`);
+        warn('nameTemplate', `nameTemplate names "${unusable[0]}", which is no longer a public text or whole-number attribute of the user model; the name field is used`);
         return null;
       }
       return { source, ...parsed };

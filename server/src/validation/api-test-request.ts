@@ -1,6 +1,6 @@
-import { errors } from '@strapi/utils';
 import { SETTING_RULES } from '../../../contract';
 import { bodyObject, optionalString } from './request-input';
+import { fieldsValidationError } from './field-errors';
 
 /** POST /imbachat/settings/test, read once at the edge. */
 export interface ApiTestInput {
@@ -13,8 +13,7 @@ export interface ApiTestInput {
 const USER_IDS_MAX_LENGTH = 200;
 
 /** A ValidationError naming the field, as the settings' own errors do (the value is never echoed). */
-const invalid = (field: string, message: string) =>
-  new errors.ValidationError(`${field} ${message}`, { errors: [{ path: [field], message: `${field} ${message}`, name: 'ValidationError' }] });
+const invalid = (field: string, message: string) => fieldsValidationError([{ key: field, message: `${field} ${message}` }]);
 
 /** One of the form's credentials, by the setting's own rule (length, no ":" in a login); '' or absent means the saved one. */
 const credential = (value: unknown, field: 'apiLogin' | 'apiPassword'): string | undefined => {
