@@ -55,7 +55,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
     const login = optionalString(firstPresent(body, ['login', 'username', 'identifier', 'email']), 'login', LOGIN_MAX_LENGTH);
     const password = optionalString(body.password, 'password', PASSWORD_MAX_LENGTH);
     if (!login || !password) throw new errors.ValidationError('login and password are required');
-    const names = getService(strapi, 'userFields').plan(chatServerSettings(ctx));
+    const names = getService(strapi, 'userFields').attributesFor(chatServerSettings(ctx));
     ctx.body = await getService(strapi, 'siteAuth').checkLogin(login, password, names);
   }),
 

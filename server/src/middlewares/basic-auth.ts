@@ -63,8 +63,8 @@ export default (_config: unknown, { strapi }: { strapi: Core.Strapi }) => {
       refuse('locked-out');
       return sendChatError(ctx, 429, 'Too many failed attempts, try again later', { 'Retry-After': String(retryAfter) });
     }
-    const given = parseBasicAuth(header);
-    if (!given || !checkerFor(settings)(given)) {
+    const credentials = parseBasicAuth(header);
+    if (!credentials || !checkerFor(settings)(credentials)) {
       if (!client.trusted) await throttle.recordFailure('basicAuth', client.key, Date.now(), client.key);
       refuse('wrong-credentials');
       return challenge();

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { ROLE_UID, USER_UID } from '../constants';
-import type { NameSource, UserFieldPlan } from '../services/user-fields';
+import type { NameSource, UserAttributes } from '../services/user-fields';
 import { LAST_SEEN_TABLE } from './last-seen-table';
 
 /** A site user as the plugin reads it: the one shape every route's users arrive in. */
@@ -41,7 +41,7 @@ export interface LocalAccount {
 
 /** Which optional columns a read needs besides id and username. */
 export interface SiteUserColumns {
-  fields: UserFieldPlan;
+  fields: UserAttributes;
   email: boolean;
   documentId: boolean;
   /** The role's type, joined in the same query. */
@@ -384,7 +384,7 @@ export const siteUsers = (strapi: Core.Strapi) => {
     },
 
     /** Whether the user exists, is blocked, is confirmed: what an access token's holder is judged by. */
-    async standing(id: number): Promise<{ blocked: boolean; confirmed: boolean } | null> {
+    async accountState(id: number): Promise<{ blocked: boolean; confirmed: boolean } | null> {
       const [row] = await runCompiled(
         'standing',
         () => knex()(meta().tableName).select({ blocked: column('blocked'), confirmed: column('confirmed') }).where(column('id'), VALUE).limit(1),

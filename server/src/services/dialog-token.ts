@@ -83,8 +83,8 @@ const dialogTokenService = ({ strapi }: { strapi: Core.Strapi }) => {
       const retryAfter = await spend(initiator, nowMs);
       if (retryAfter > 0) throw new errors.RateLimitError('Too many dialog tokens, try again later', { retryAfter });
 
-      const standing = await users.standing(userId);
-      if (!standing || standing.blocked) throw new errors.NotFoundError('No such user');
+      const account = await users.accountState(userId);
+      if (!account || account.blocked) throw new errors.NotFoundError('No such user');
 
       const hook = config().canOpenDialog;
       const status = typeof hook === 'function' ? await askHook(hook, initiator, userId) : 0;

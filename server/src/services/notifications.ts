@@ -31,7 +31,7 @@ export type NotifyResult =
 /** What a notification by `email_to` answers: the same whoever the address belongs to, whatever became of earlier ones. */
 export type NotifyAccepted = { accepted: true };
 
-const OFF: NotifyResult = Object.freeze({ sent: false, reason: 'notifications-off' });
+const NOTIFICATIONS_OFF: NotifyResult = Object.freeze({ sent: false, reason: 'notifications-off' });
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
 const resultOf = (delivery: Delivery): NotifyResult => {
@@ -53,7 +53,7 @@ const notificationsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const windows = notifyTable(strapi);
   const users = siteUsers(strapi);
   const outbox = () => getService(strapi, 'outbox');
-  const namesOf = (settings: Settings) => getService(strapi, 'userFields').plan(settings);
+  const namesOf = (settings: Settings) => getService(strapi, 'userFields').attributesFor(settings);
 
   const service = {
     /**
@@ -61,7 +61,7 @@ const notificationsService = ({ strapi }: { strapi: Core.Strapi }) => {
      * not. Throws OutboxFull.
      */
     async notifyUser(userId: number, message: NotificationMessage, settings: Settings): Promise<NotifyResult> {
-      if (!settings.notifyByEmail) return OFF;
+      if (!settings.notifyByEmail) return NOTIFICATIONS_OFF;
       const [user] = userId > MAX_ROW_ID ? [] : await users.contactsByIds([userId], namesOf(settings));
       if (!user) return { sent: false, reason: 'unknown-user' };
       if (user.blocked) return { sent: false, reason: 'blocked' };
@@ -87,7 +87,7 @@ const notificationsService = ({ strapi }: { strapi: Core.Strapi }) => {
      * OutboxFull (which says nothing of the address either).
      */
     async notifyAddress(address: string, message: NotificationMessage, settings: Settings): Promise<NotifyAccepted | NotifyResult> {
-      if (!settings.notifyByEmail) return OFF;
+      if (!settings.notifyByEmail) return NOTIFICATIONS_OFF;
       const row = await outbox().accept({ emailTo: address, title: message.title, body: message.body });
       outbox().deliverAfterAnswer(row);
       return { accepted: true };

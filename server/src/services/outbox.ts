@@ -90,7 +90,7 @@ const outboxService = ({ strapi }: { strapi: Core.Strapi }) => {
   let sweptAt = 0;
   let stopped = false;
 
-  const namesOf = (settings: Settings) => getService(strapi, 'userFields').plan(settings);
+  const namesOf = (settings: Settings) => getService(strapi, 'userFields').attributesFor(settings);
 
   /** The site user whose address this is, through the plugin's index (never a scan of the users table). */
   const userByEmail = async (address: string, settings: Settings): Promise<SiteUser | null> => {

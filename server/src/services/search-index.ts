@@ -88,7 +88,7 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** This instance's rebuilds and checks, one after another. */
   let queue: Promise<unknown> = Promise.resolve();
 
-  const namesOf = (settings: Settings): NameSource => getService(strapi, 'userFields').plan(settings);
+  const namesOf = (settings: Settings): NameSource => getService(strapi, 'userFields').attributesFor(settings);
   const currentNames = async () => namesOf(await getService(strapi, 'settings').get());
   /** What the signature records of how names are made. */
   const built = (names: NameSource) => ({ nameField: names.name, nameTemplate: names.nameTemplate?.source ?? '' });

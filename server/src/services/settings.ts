@@ -112,7 +112,7 @@ const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** Secrets are sealed on the way into the database whenever Strapi has an encryption key. */
-  const sealed = (value: string): string => {
+  const sealIfKeyed = (value: string): string => {
     const sealing = sealingKey();
     return sealing && value !== '' ? seal(value, sealing) : value;
   };
@@ -174,7 +174,7 @@ const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       for (const [key, value] of Object.entries(update)) {
         if (key in locked) continue;
         if (value === null) delete row[key];
-        else row[key] = isSecretKey(key) ? sealed(value as string) : value;
+        else row[key] = isSecretKey(key) ? sealIfKeyed(value as string) : value;
       }
       await store().set({ value: row });
       const saved = (await remember(Promise.resolve(snapshotOf(row)))).settings;
@@ -202,7 +202,7 @@ const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const plain = SECRET_KEYS.filter((key) => typeof raw[key] === 'string' && raw[key] !== '' && !isSealed(raw[key]));
       if (plain.length === 0) return;
       if (sealingKey()) {
-        for (const key of plain) raw[key] = sealed(raw[key] as string);
+        for (const key of plain) raw[key] = sealIfKeyed(raw[key] as string);
         await store().set({ value: raw });
         this.invalidate();
         strapi.log.info(`[imbachat] Encrypted the saved ${plain.join(' and ')} with admin.secrets.encryptionKey`);

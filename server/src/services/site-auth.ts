@@ -28,7 +28,7 @@ const normaliseLogin = (login: string) =>
  */
 const siteAuthService = ({ strapi }: { strapi: Core.Strapi }) => {
   const repository = siteUsers(strapi);
-  const upConfig = (key: string) => strapi.config.get(`plugin::users-permissions.${key}`) as unknown;
+  const usersPermissionsConfig = (key: string) => strapi.config.get(`plugin::users-permissions.${key}`) as unknown;
   const upStore = (key: string) => strapi.store({ type: 'plugin', name: 'users-permissions', key }).get({});
 
   const emailConfirmationRequired = async () =>
@@ -43,10 +43,10 @@ const siteAuthService = ({ strapi }: { strapi: Core.Strapi }) => {
    * here with a key object made once, which is several times cheaper than the service's call.
    */
   const verifyAccessToken = async (accessToken: string): Promise<{ id?: unknown }> => {
-    const secret = upConfig('jwtSecret');
-    const algorithm = (upConfig('jwt') as { algorithm?: jwt.Algorithm } | undefined)?.algorithm ?? 'HS256';
+    const secret = usersPermissionsConfig('jwtSecret');
+    const algorithm = (usersPermissionsConfig('jwt') as { algorithm?: jwt.Algorithm } | undefined)?.algorithm ?? 'HS256';
     // Refresh mode keeps sessions that can be revoked: only users-permissions can judge those, every time.
-    if (upConfig('jwtManagement') === 'refresh' || typeof secret !== 'string' || !algorithm.startsWith('HS')) {
+    if (usersPermissionsConfig('jwtManagement') === 'refresh' || typeof secret !== 'string' || !algorithm.startsWith('HS')) {
       return strapi.plugin('users-permissions').service('jwt').verify(accessToken);
     }
     const now = Date.now();
@@ -60,7 +60,7 @@ const siteAuthService = ({ strapi }: { strapi: Core.Strapi }) => {
   /**
    * Legacy-mode tokens verified lately, by their exact text: a front end asks for chat tokens with
    * the same access token again and again, and its signature need not be checked each time. Kept
-   * no longer than a minute nor past the token's expiry; the account's standing is read every time.
+   * no longer than a minute nor past the token's expiry; the account's state is read every time.
    */
   const verified = new Map<string, { id: unknown; secret: string; until: number }>();
   const remember = (accessToken: string, entry: { id: unknown; secret: string; until: number }) => {
@@ -80,10 +80,10 @@ const siteAuthService = ({ strapi }: { strapi: Core.Strapi }) => {
       });
       const id = Number(payload?.id);
       if (!Number.isSafeInteger(id) || id < 1) throw invalid();
-      const standing = await repository.standing(id);
-      if (!standing) throw invalid();
-      if (standing.blocked) throw new errors.ForbiddenError('Your account has been blocked');
-      if (!standing.confirmed && (await emailConfirmationRequired())) {
+      const account = await repository.accountState(id);
+      if (!account) throw invalid();
+      if (account.blocked) throw new errors.ForbiddenError('Your account has been blocked');
+      if (!account.confirmed && (await emailConfirmationRequired())) {
         throw new errors.ForbiddenError('Your account email is not confirmed');
       }
       return id;

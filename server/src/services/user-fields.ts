@@ -20,7 +20,7 @@ const FRIEND_RELATIONS = new Set(['oneToOne', 'oneToMany', 'manyToOne', 'manyToM
 /** Strapi's own timestamps that never say when someone was last around. */
 const NOT_LOGIN_TIMES = new Set(['createdAt', 'publishedAt']);
 
-export interface UserFieldPlan {
+export interface UserAttributes {
   /** Attribute read as the user's `name`; `username` when the setting is unusable. */
   name: string;
   avatar: { field: string; kind: 'media' | 'url' } | null;
@@ -41,11 +41,11 @@ export interface NameTemplate {
   attributes: string[];
 }
 
-/** Which settings a plan reads. */
+/** Which settings attributesFor reads. */
 export type FieldSettings = Pick<Settings, 'nameField' | 'avatarField' | 'badgeField' | 'lastLoginField' | 'nameTemplate' | 'friendsField'>;
 
 /** How the name is made: the field (fallback), and the template when there is one. What every reader of names takes. */
-export type NameSource = Pick<UserFieldPlan, 'name' | 'nameTemplate'>;
+export type NameSource = Pick<UserAttributes, 'name' | 'nameTemplate'>;
 
 export interface UserFieldChoice {
   name: string;
@@ -103,8 +103,8 @@ const userFieldsService = ({ strapi }: { strapi: Core.Strapi }) => {
     warn('friendsField', `friendsField "${field}" is no longer a relation of the user model to users; friends are answered []`);
     return null;
   };
-  // Settings objects are frozen and replaced on change, so a plan can be kept per object.
-  const plans = new WeakMap<object, UserFieldPlan>();
+  // Settings objects are frozen and replaced on change, so what they resolve to can be kept per object.
+  const resolvedBySettings = new WeakMap<object, UserAttributes>();
 
   return {
     /** users-permissions roles as the Roles section lists them (the public role left out). */
@@ -153,22 +153,22 @@ const userFieldsService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** Resolves the settings to attributes, falling back (with one warning) when the schema changed. */
-    plan(settings: FieldSettings): UserFieldPlan {
-      let plan = plans.get(settings);
-      if (!plan) {
-        plan = this.resolve(settings);
-        plans.set(settings, plan);
+    attributesFor(settings: FieldSettings): UserAttributes {
+      let attributes = resolvedBySettings.get(settings);
+      if (!attributes) {
+        attributes = this.resolve(settings);
+        resolvedBySettings.set(settings, attributes);
       }
-      return plan;
+      return attributes;
     },
 
-    resolve(settings: FieldSettings): UserFieldPlan {
+    resolve(settings: FieldSettings): UserAttributes {
       let name = settings.nameField;
       if (name !== 'username' && !nameChoices().some((choice) => choice.name === name)) {
         warn('nameField', `nameField "${name}" is no longer a public text attribute of the user model; using username`);
         name = 'username';
       }
-      let avatar: UserFieldPlan['avatar'] = null;
+      let avatar: UserAttributes['avatar'] = null;
       if (settings.avatarField) {
         const kind = avatarKind(settings.avatarField);
         if (kind) avatar = { field: settings.avatarField, kind };

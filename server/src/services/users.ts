@@ -22,7 +22,7 @@ const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
   );
 
   const columnsFor = (settings: Settings): SiteUserColumns => ({
-    fields: getService(strapi, 'userFields').plan(settings),
+    fields: getService(strapi, 'userFields').attributesFor(settings),
     email: settings.shareEmail,
     documentId: settings.profileUrlTemplate.includes('{documentId}'),
     role: settings.chatRoles,
@@ -34,7 +34,7 @@ const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (ids.length === 0) return [];
     const byId = new Map<number, SiteUser>();
     for (const user of await repository.byIds(ids, columnsFor(settings))) byId.set(user.id, user);
-    const context = { settings, baseUrl, nameTemplate: getService(strapi, 'userFields').plan(settings).nameTemplate };
+    const context = { settings, baseUrl, nameTemplate: getService(strapi, 'userFields').attributesFor(settings).nameTemplate };
     const chatUsers: ChatUser[] = [];
     for (const id of ids) {
       const user = byId.get(id);
@@ -72,10 +72,10 @@ const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
       let ids: number[];
       if (config.friendsOf) {
         // The hook is asked only about users that exist.
-        if (!(await repository.standing(userId))) return [];
+        if (!(await repository.accountState(userId))) return [];
         ids = await friendsHook.run(config.friendsOf, userId, { strapi });
       } else {
-        const relation = getService(strapi, 'userFields').plan(settings).friends;
+        const relation = getService(strapi, 'userFields').attributesFor(settings).friends;
         if (!relation) return [];
         ids = await repository.relatedIds(userId, relation, MAX_FRIENDS);
       }
@@ -89,7 +89,7 @@ const usersService = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async pick(term: string, limit: number): Promise<PickerUser[]> {
       const settings = await getService(strapi, 'settings').get();
-      const names = getService(strapi, 'userFields').plan(settings);
+      const names = getService(strapi, 'userFields').attributesFor(settings);
       let users: SiteUser[];
       if (term === '') {
         users = await repository.pickable(names, { first: limit });
