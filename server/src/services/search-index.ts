@@ -79,6 +79,7 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
   const client = () => strapi.db.dialect.client as Client;
   const store = () => strapi.store({ type: 'plugin', name: 'imbachat', key: 'search-index' });
   let unsubscribe: (() => void) | undefined;
+  let unfollowSettings: (() => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
   /** Whether the live table has this format's columns: a refresh writes it only then (a rebuild is due otherwise). */
   let liveCurrent = false;
@@ -347,6 +348,7 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
       // Prepared again (a second call, or after stop()): one subscription, never two refreshes per write.
       if (!unsubscribe) strapi.db.connection.on('query', counted);
       unsubscribe ??= strapi.db.lifecycles.subscribe(subscriber as never) as unknown as () => void;
+      unfollowSettings ??= getService(strapi, 'settings').onSaved((before, after) => this.settingsSaved(before, after));
       void startUp(made);
       schedule(Date.now());
     },
@@ -355,6 +357,8 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
     stop() {
       unsubscribe?.();
       unsubscribe = undefined;
+      unfollowSettings?.();
+      unfollowSettings = undefined;
       strapi.db.connection.removeListener('query', counted);
       clearTimeout(timer);
       timer = undefined;
@@ -422,8 +426,8 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
       return table.userIdsWithKey(SearchField.Email, fold(address));
     },
 
-    /** After the name field changed: the index follows it. */
-    async nameFieldChanged(before: Settings, after: Settings) {
+    /** A save of the settings (the settings service tells it, see prepare): a new name field or template rebuilds the index. */
+    async settingsSaved(before: Settings, after: Settings) {
       const [was, now] = [built(namesOf(before)), built(namesOf(after))];
       if (was.nameField !== now.nameField || was.nameTemplate !== now.nameTemplate) await this.rebuild();
     },

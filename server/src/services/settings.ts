@@ -46,6 +46,9 @@ export const signingProblem = ({ settings, unreadable }: SettingsSnapshot): stri
  * store (shared by every instance on the database), then config/plugins, which wins.
  * Reads are cached for `settingsCacheMs`, so a save on another instance is seen within that bound.
  */
+/** Told of a save: the settings in force before it, and after. */
+export type SettingsListener = (before: Settings, after: Settings) => Promise<void> | void;
+
 const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => strapi.store({ type: 'plugin', name: PLUGIN_ID, key: STORE_KEY });
   const pluginConfig = () => strapi.config.get(`plugin::${PLUGIN_ID}`) as PluginConfig;
@@ -74,6 +77,8 @@ const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const warn = logEvery((message) => strapi.log.warn(message), 60_000);
+  /** Who follows saved changes (the search index, for the name field): told after each save, in turn. */
+  const listeners = new Set<SettingsListener>();
 
   /** The stored row exactly as it is in the database (sealed secrets, unknown keys and all). */
   const readRaw = async (): Promise<Record<string, unknown>> =>
@@ -155,6 +160,12 @@ const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       };
     },
 
+    /** `listener(before, after)` after every save from the admin API, awaited before the save answers; returns the unsubscribe. */
+    onSaved(listener: SettingsListener): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
     /**
      * Saves a partial update: a key left out is unchanged, `null` restores the default. Only the
      * named keys change in the stored row; everything else (locked or unreadable values) stays as it is.
@@ -178,7 +189,7 @@ const settingsService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       await store().set({ value: row });
       const saved = (await remember(Promise.resolve(snapshotOf(row)))).settings;
-      await getService(strapi, 'searchIndex').nameFieldChanged(effective, saved);
+      for (const listener of [...listeners]) await listener(effective, saved);
       return saved;
     },
 
