@@ -37,9 +37,10 @@ describe('search term escaping, generated terms', () => {
       displayName: string;
     }[];
     const search = app.strapi.plugin('imbachat').service('users');
+    const settings = await app.strapi.plugin('imbachat').service('settings').get();
     await fc.assert(
       fc.asyncProperty(fc.array(fc.constantFrom(...ALPHABET), { minLength: 1, maxLength: 4 }).map((chars) => chars.join('')), async (term) => {
-        const found = (await search.search(term, 100, 'http://x.test')).map((user: { user_id: number }) => user.user_id).sort();
+        const found = (await search.search(term, 100, 'http://x.test', settings)).map((user: { user_id: number }) => user.user_id).sort();
         const lower = term.toLowerCase();
         const expected = users
           .filter((u) => [u.username, u.displayName].some((field) => field.toLowerCase().includes(lower)))
