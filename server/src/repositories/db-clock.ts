@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { dialectOf, selectRows } from './sql';
 
 /**
  * The database's own time in unix milliseconds, as an SQL expression. Windows that several instances
@@ -6,7 +7,7 @@ import type { Core } from '@strapi/strapi';
  * instance whose clock runs ahead can neither end another's window early nor write times in the future.
  */
 export const dbNowMs = (strapi: Core.Strapi): string => {
-  switch (strapi.db.dialect.client) {
+  switch (dialectOf(strapi)) {
     case 'postgres':
       return 'CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT)';
     case 'mysql':
@@ -17,16 +18,8 @@ export const dbNowMs = (strapi: Core.Strapi): string => {
   }
 };
 
-/** What a raw query answers, as rows: the drivers differ. */
-export const rawRows = <Row>(strapi: Core.Strapi, result: unknown): Row[] => {
-  const client = strapi.db.dialect.client;
-  if (client === 'postgres') return (result as { rows: Row[] }).rows;
-  if (client === 'mysql') return (result as [Row[]])[0];
-  return result as Row[];
-};
-
 /** The database's time now, in one query (for the rare paths that have no statement to carry it). */
 export const readDbNow = async (strapi: Core.Strapi): Promise<number> => {
-  const [row] = rawRows<{ now: number | string }>(strapi, await strapi.db.connection.raw(`SELECT ${dbNowMs(strapi)} AS now`));
+  const [row] = await selectRows<{ now: number | string }>(strapi, strapi.db.connection, `SELECT ${dbNowMs(strapi)} AS now`);
   return Number(row.now);
 };

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { dbNowMs } from './db-clock';
 import { ensureOwnTable } from './own-table';
+import { perStrapi } from './sql';
 
 /**
  * The plugin's own table of when each user last fetched a chat token (`trackLastSeen`; README:
@@ -11,7 +12,7 @@ export const LAST_SEEN_TABLE = 'imbachat_last_seen';
 /** A user's time is rewritten at most this often, whichever instance sees them. */
 export const LAST_SEEN_EVERY_SECONDS = 300;
 
-export const lastSeenTable = (strapi: Core.Strapi) => {
+export const lastSeenTable = perStrapi((strapi: Core.Strapi) => {
   const knex = () => strapi.db.connection;
   const client = () => strapi.db.dialect.client;
 
@@ -42,6 +43,6 @@ export const lastSeenTable = (strapi: Core.Strapi) => {
       );
     },
   };
-};
+});
 
 export type LastSeenTable = ReturnType<typeof lastSeenTable>;

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { dbNowMs, rawRows } from './db-clock';
+import { dbNowMs } from './db-clock';
+import { perStrapi, rawRows } from './sql';
 import { ensureOwnTable } from './own-table';
 
 /**
@@ -27,7 +28,7 @@ type Numeric = number | string;
  * which the database runs for one request at a time per row, so of two instances asking at once
  * exactly one gets the row.
  */
-export const notifyTable = (strapi: Core.Strapi) => {
+export const notifyTable = perStrapi((strapi: Core.Strapi) => {
   const knex = () => strapi.db.connection;
   const rows = () => knex()(NOTIFY_TABLE);
   const mysql = () => strapi.db.dialect.client === 'mysql';
@@ -134,6 +135,6 @@ export const notifyTable = (strapi: Core.Strapi) => {
       await knex()(NOTIFY_MINUTE_TABLE).whereRaw(`minute < FLOOR(${now()} / 60000) - 1`).delete();
     },
   };
-};
+});
 
 export type NotifyTable = ReturnType<typeof notifyTable>;

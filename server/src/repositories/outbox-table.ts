@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { dbNowMs, rawRows } from './db-clock';
+import { dbNowMs } from './db-clock';
+import { perStrapi, rawRows } from './sql';
 import { ensureOwnTable } from './own-table';
 
 /**
@@ -58,7 +59,7 @@ const toRow = (row: StoredRow): OutboxRow => ({
   ageMs: Number(row.age),
 });
 
-export const outboxTable = (strapi: Core.Strapi) => {
+export const outboxTable = perStrapi((strapi: Core.Strapi) => {
   const knex = () => strapi.db.connection;
   const rows = () => knex()(OUTBOX_TABLE);
   const now = () => dbNowMs(strapi);
@@ -176,6 +177,6 @@ export const outboxTable = (strapi: Core.Strapi) => {
       await query.update({ lease_until: 0, lease_owner: null });
     },
   };
-};
+});
 
 export type OutboxTable = ReturnType<typeof outboxTable>;

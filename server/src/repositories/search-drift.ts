@@ -1,8 +1,10 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { NameSource } from '../services/user-fields';
-import { LIVE, type Client } from './search-schema';
-import { FIELDS_PER_USER, type SearchSource } from './search-source';
+import { LIVE } from './search-schema';
+import { dialectOf, perStrapi, rawRows } from './sql';
+import { FIELDS_PER_USER } from './search-source';
+import { searchSource } from './site-users';
 
 /** Users per checksum: a range whose checksums differ reads the rows of its differing buckets only. */
 export const BUCKET_USERS = 100;
@@ -19,14 +21,11 @@ export interface SourceRow {
  * index row past the last user). No SQL function is added: PostgreSQL and MySQL hash with their own
  * MD5, SQLite (which has none) compares the two sides row by row.
  */
-export const searchDrift = (strapi: Core.Strapi, source: SearchSource) => {
-  const client = () => strapi.db.dialect.client as Client;
+export const searchDrift = perStrapi((strapi: Core.Strapi) => {
+  const source = searchSource(strapi);
+  const client = () => dialectOf(strapi);
 
-  const rowsOf = <Row>(result: unknown): Row[] => {
-    if (client() === 'postgres') return (result as { rows: Row[] }).rows;
-    if (client() === 'mysql') return (result as [Row[]])[0];
-    return result as Row[];
-  };
+  const rowsOf = <Row>(result: unknown) => rawRows<Row>(strapi, result);
 
   /** The index's rows of those users. */
   const indexSide = (after: number, upTo: number | null) => ({
@@ -87,6 +86,6 @@ export const searchDrift = (strapi: Core.Strapi, source: SearchSource) => {
       return rowsOf<{ rid: number }>(result).map((row) => Number(row.rid));
     },
   };
-};
+});
 
 export type SearchDrift = ReturnType<typeof searchDrift>;

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import type { Client } from './search-schema';
+import { dialectOf, type DriverConnection, perStrapi, rawRows, withConnection } from './sql';
 
 /**
  * What a holder of the index's lock works through. PostgreSQL and MySQL: the one connection the lock
@@ -15,14 +15,6 @@ export interface IndexSession {
   /** The held connection (PostgreSQL, MySQL). */
   connection?: DriverConnection;
 }
-
-export type DriverConnection = {
-  query(sql: string, ...rest: unknown[]): unknown;
-  /** mysql2: the server's id of the connection. */
-  threadId?: number;
-  end?(): unknown;
-  destroy?(): unknown;
-};
 
 /** PostgreSQL's advisory lock key: 'imba', 'srch'. Advisory locks are per database. */
 const PG_KEY = [0x696d6261, 0x73726368];
@@ -39,9 +31,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * `GET_LOCK(name, 0)`, held by the session of one connection (a crash frees it with the connection).
  * SQLite runs in one process, whose service runs one such job at a time.
  */
-export const searchLock = (strapi: Core.Strapi) => {
+export const searchLock = perStrapi((strapi: Core.Strapi) => {
   const knex = () => strapi.db.connection;
-  const client = () => strapi.db.dialect.client as Client;
+  const client = () => dialectOf(strapi);
 
   const sessionOn = (connection: DriverConnection): IndexSession => ({
     connection,
@@ -49,8 +41,7 @@ export const searchLock = (strapi: Core.Strapi) => {
     transaction: (work) =>
       knex().transaction(work, { connection, ...(client() === 'mysql' ? { isolationLevel: 'read committed' as const } : {}) }) as Promise<never>,
   });
-  const first = (result: unknown): Record<string, unknown> =>
-    client() === 'postgres' ? (result as { rows: Record<string, unknown>[] }).rows[0] : (result as [Record<string, unknown>[]])[0][0];
+  const first = (result: unknown) => rawRows<Record<string, unknown>>(strapi, result)[0];
 
   const tryLock = async (session: IndexSession) => {
     const sql =
@@ -75,25 +66,24 @@ export const searchLock = (strapi: Core.Strapi) => {
       }
       const started = Date.now();
       for (;;) {
-        const connection = (await knex().client.acquireConnection()) as DriverConnection;
-        const session = sessionOn(connection);
-        let held = false;
-        try {
-          held = await tryLock(session);
-          if (held) return { held: true, value: await work(session) };
-        } finally {
-          if (held) {
+        const outcome = await withConnection<DriverConnection, { held: true; value: T } | null>(strapi, async (connection) => {
+          const session = sessionOn(connection);
+          let held = false;
+          try {
+            held = await tryLock(session);
+            return held ? { held: true, value: await work(session) } : null;
+          } finally {
             // A session that cannot say unlock is closed: the lock goes with it.
-            await unlock(session).catch(() => (connection.end ?? connection.destroy)?.call(connection));
+            if (held) await unlock(session).catch(() => (connection.end ?? connection.destroy)?.call(connection));
           }
-          await knex().client.releaseConnection(connection);
-        }
+        });
+        if (outcome) return outcome;
         if (!wait || stopped()) return { held: false };
         if (Date.now() - started > MAX_WAIT_MS) throw new Error('another instance has held the search index lock for 30 minutes');
         await sleep(POLL_MS);
       }
     },
   };
-};
+});
 
 export type SearchLock = ReturnType<typeof searchLock>;

@@ -3,6 +3,9 @@ import type { Knex } from 'knex';
 import { ROLE_UID, USER_UID } from '../constants';
 import type { NameSource, UserAttributes } from '../services/user-fields';
 import { LAST_SEEN_TABLE } from './last-seen-table';
+import { SOURCE_CHARS } from './search-schema';
+import { FIELDS_PER_USER, SearchField } from './search-source';
+import { VALUE, columnOf, compiledStatements, dialectOf, modelMeta, perStrapi, type LinkTable, type MorphJoinTable } from './sql';
 
 /** A site user as the plugin reads it: the one shape every route's users arrive in. */
 export interface SiteUser {
@@ -50,18 +53,6 @@ export interface SiteUserColumns {
   lastSeen: boolean;
 }
 
-interface UserMeta {
-  tableName: string;
-  attributes: Record<string, { columnName?: string; joinTable?: LinkTable }>;
-}
-interface LinkTable {
-  name: string;
-  joinColumn: { name: string };
-  inverseJoinColumn: { name: string };
-  /** The order of the related rows (relations to many). */
-  orderColumnName?: string;
-}
-
 /** The key of a name template's nth value among a read's columns. */
 const NAME_VALUE = 'nameValue';
 /** Where the name template's values start among a read's keys (they come last), or the number of keys. */
@@ -69,20 +60,6 @@ const nameValuesAt = (keys: string[]) => {
   const at = keys.findIndex((key) => key.startsWith(NAME_VALUE));
   return at < 0 ? keys.length : at;
 };
-interface MorphJoinTable {
-  name: string;
-  joinColumn: { name: string };
-  morphColumn: { typeColumn: { name: string }; idColumn: { name: string } };
-}
-
-type SqliteStatement = { all(...values: unknown[]): unknown[]; raw(on: boolean): SqliteStatement };
-type SqliteConnection = { prepare(sql: string): SqliteStatement };
-type SqlitePool = {
-  acquireConnection(): Promise<SqliteConnection>;
-  releaseConnection(connection: SqliteConnection): Promise<void>;
-  emit(event: 'query', data: object): void;
-};
-
 /**
  * Whether a boolean column's value is on: SQLite and MySQL answer 0/1, PostgreSQL a boolean, and
  * rows created without it hold NULL (off).
@@ -92,19 +69,17 @@ const isOn = (value: unknown): boolean => value === true || value === 1 || value
 /** Whether a `blocked` column's value means blocked. The one rule for it in JavaScript; `notBlocked` below is the same rule in SQL. */
 export const isBlocked = isOn;
 
-/** Stands for the value a statement compiled once takes at each run (the ids, the id). */
-const VALUE = Symbol('value') as unknown as Knex.Value;
-
 /**
  * The only reader of users-permissions users. It goes through knex with Strapi's own metadata
  * (custom table and column names are honoured): the chat server's routes are the hottest paths,
  * and the query engine's model layer costs more than the SQL for them.
  */
-export const siteUsers = (strapi: Core.Strapi) => {
-  const meta = () => strapi.db.metadata.get(USER_UID) as unknown as UserMeta;
-  const column = (attribute: string) => meta().attributes[attribute]?.columnName ?? attribute;
+export const siteUsers = perStrapi((strapi: Core.Strapi) => {
+  const meta = () => modelMeta(strapi, USER_UID);
+  const column = (attribute: string) => columnOf(meta(), attribute);
   const knex = () => strapi.db.connection;
-  const client = () => strapi.db.dialect.client;
+  const client = () => dialectOf(strapi);
+  const runCompiled = compiledStatements(strapi);
 
   /** Rows created without `blocked` hold NULL: they are not blocked. The one rule for it. */
   const notBlocked = (where: Knex.QueryBuilder) => where.where(column('blocked'), false).orWhereNull(column('blocked'));
@@ -146,14 +121,13 @@ export const siteUsers = (strapi: Core.Strapi) => {
     });
     return columns;
   };
-  const roleColumn = (attribute: string) =>
-    (strapi.db.metadata.get(ROLE_UID) as unknown as UserMeta).attributes[attribute]?.columnName ?? attribute;
+  const roleColumn = (attribute: string) => columnOf(modelMeta(strapi, ROLE_UID), attribute);
   const select = (columns: SiteUserColumns) => {
     const query = knex()(`${meta().tableName} as u`).select(selected(columns));
     if (columns.role) {
       // users-permissions links a user to one role through its link table: left joins keep users without one.
       const link = meta().attributes.role?.joinTable as LinkTable;
-      const roles = (strapi.db.metadata.get(ROLE_UID) as unknown as UserMeta).tableName;
+      const roles = modelMeta(strapi, ROLE_UID).tableName;
       query
         .leftJoin(`${link.name} as rl`, `rl.${link.joinColumn.name}`, `u.${column('id')}`)
         .leftJoin(`${roles} as r`, `r.${roleColumn('id')}`, `rl.${link.inverseJoinColumn.name}`);
@@ -187,11 +161,8 @@ export const siteUsers = (strapi: Core.Strapi) => {
 
   /** The files of a media avatar field, by user id: one query for the whole batch. */
   const mediaAvatars = async (ids: number[], field: string): Promise<Map<number, string>> => {
-    const fileMeta = strapi.db.metadata.get('plugin::upload.file') as unknown as {
-      tableName: string;
-      attributes: { related: { joinTable: MorphJoinTable } };
-    };
-    const join = fileMeta.attributes.related.joinTable;
+    const fileMeta = modelMeta(strapi, 'plugin::upload.file');
+    const join = fileMeta.attributes.related.joinTable as MorphJoinTable;
     const userId = `m.${join.morphColumn.idColumn.name}`;
     const rows = (await knex()(`${fileMeta.tableName} as f`)
       .join(`${join.name} as m`, `m.${join.joinColumn.name}`, 'f.id')
@@ -202,68 +173,12 @@ export const siteUsers = (strapi: Core.Strapi) => {
     return new Map(rows.map((row) => [Number(row.userId), row.url]));
   };
 
-  const finish = async (rows: SiteUser[], { fields }: SiteUserColumns): Promise<SiteUser[]> => {
+  const withMediaAvatars = async (rows: SiteUser[], { fields }: SiteUserColumns): Promise<SiteUser[]> => {
     if (fields.avatar?.kind === 'media' && rows.length > 0) {
       const urls = await mediaAvatars(rows.map((row) => row.id), fields.avatar.field);
       for (const row of rows) row.avatarUrl = urls.get(row.id) ?? null;
     }
     return rows;
-  };
-
-  /** What a raw query answers, as rows: the drivers differ. */
-  const rowsOf = <Row>(result: unknown): Row[] => {
-    if (client() === 'postgres') return (result as { rows: Row[] }).rows;
-    if (client() === 'mysql') return (result as [Row[]])[0];
-    return result as Row[];
-  };
-
-  /**
-   * A statement compiled once per shape (its columns, its table), run again with new values:
-   * building and compiling a knex query cost more than running it on the hot routes.
-   */
-  const compiled = new Map<string, { sql: string; bindings: unknown[]; at: number }>();
-  const statement = (shape: string, build: () => Knex.QueryBuilder) => {
-    let done = compiled.get(shape);
-    if (!done) {
-      const { sql, bindings } = build().toSQL();
-      if (compiled.size >= 32) compiled.clear(); // a handful of settings shapes in practice
-      done = { sql, bindings: [...bindings], at: bindings.indexOf(VALUE) };
-      if (done.at < 0) throw new Error(`[imbachat] the ${shape} statement takes no value`);
-      compiled.set(shape, done);
-    }
-    return done;
-  };
-  /** Runs a compiled statement with its value; each row as its values in the order selected. */
-  const runCompiled = async (shape: string, build: () => Knex.QueryBuilder, value: unknown): Promise<unknown[][]> => {
-    const { sql, bindings, at } = statement(`${meta().tableName}\n${shape}`, build);
-    const values = [...bindings];
-    values[at] = value;
-    if (client() === 'sqlite') return runPrepared(sql, values);
-    return rowsOf<Record<string, unknown>>(await knex().raw(sql, values as Knex.RawBinding[])).map((row) => Object.values(row));
-  };
-
-  /**
-   * SQLite: the statement prepared once per connection and run on it directly (knex prepares it again
-   * on every call, which costs more than running it). The connection is taken from knex's pool, so a
-   * transaction in progress is waited for as with any query, and the query is announced as knex
-   * announces its own, so Strapi's query log and anything listening to knex's `query` event see it.
-   */
-  const prepared = new WeakMap<object, Map<string, SqliteStatement>>();
-  const runPrepared = async (sql: string, values: unknown[]): Promise<unknown[][]> => {
-    const pool = knex().client as unknown as SqlitePool;
-    // better-sqlite3 binds no booleans: 1 and 0, as knex would send them.
-    const bound = values.map((value) => (typeof value === 'boolean' ? Number(value) : value));
-    pool.emit('query', { method: 'raw', sql, bindings: bound, options: {} });
-    const connection = await pool.acquireConnection();
-    try {
-      let statements = prepared.get(connection);
-      if (!statements) prepared.set(connection, (statements = new Map()));
-      let ready = statements.get(sql);
-      if (!ready) statements.set(sql, (ready = connection.prepare(sql).raw(true)));
-      return ready.all(...bound) as unknown[][];
-    } finally {
-      await pool.releaseConnection(connection);
-    }
   };
 
   const CONTACT_KEYS: (keyof SiteUser)[] = ['id', 'username', 'name', 'email', 'blocked', 'confirmed'];
@@ -289,11 +204,11 @@ export const siteUsers = (strapi: Core.Strapi) => {
       const nameAt = nameValuesAt(keys);
       if (client() === 'mysql') {
         const rows = (await byIdsQuery(ids)) as Record<string, unknown>[];
-        return finish(rows.map((row) => siteUser(keys, Object.values(row), nameAt)), columns);
+        return withMediaAvatars(rows.map((row) => siteUser(keys, Object.values(row), nameAt)), columns);
       }
       const shape = JSON.stringify(['byIds', columns]);
-      const rows = await runCompiled(shape, () => byIdsQuery(VALUE), client() === 'sqlite' ? JSON.stringify(ids) : ids);
-      return finish(rows.map((row) => siteUser(keys, row, nameAt)), columns);
+      const rows = await runCompiled(`${meta().tableName}\n${shape}`, () => byIdsQuery(VALUE), client() === 'sqlite' ? JSON.stringify(ids) : ids);
+      return withMediaAvatars(rows.map((row) => siteUser(keys, row, nameAt)), columns);
     },
 
     /** The local account a login names, as Strapi's /api/auth/local finds it (email lower-cased, or username). */
@@ -366,7 +281,7 @@ export const siteUsers = (strapi: Core.Strapi) => {
      * the relation's order, at most `limit`: one query of its link table.
      */
     async relatedIds(userId: number, relation: string, limit: number): Promise<number[]> {
-      const link = meta().attributes[relation]?.joinTable;
+      const link = meta().attributes[relation]?.joinTable as LinkTable | undefined;
       if (!link) return [];
       const query = knex()(link.name)
         .select({ id: link.inverseJoinColumn.name })
@@ -374,6 +289,27 @@ export const siteUsers = (strapi: Core.Strapi) => {
         .whereNot(link.inverseJoinColumn.name, userId);
       if (link.orderColumnName) query.orderBy(link.orderColumnName);
       const rows = (await query.orderBy('id').limit(limit)) as { id: number | string }[];
+      return rows.map((row) => Number(row.id));
+    },
+
+    /** The ids of the users a query engine `where` (with `_q`, `filters`) matches: what a bulk update or delete is about to touch. */
+    async idsMatching(criteria: Record<string, unknown>): Promise<number[]> {
+      const rows = (await strapi.db.query(USER_UID).findMany({ ...criteria, select: ['id'] })) as { id: number | string }[];
+      return rows.map((row) => Number(row.id));
+    },
+
+    /**
+     * Ids from `from` on, in order, at most `limit`: the users a bulk create made (Strapi reports one
+     * id per insert on MariaDB). Through the query engine, so inside the writer's transaction the new
+     * rows are seen.
+     */
+    async idsFrom(from: number, limit: number): Promise<number[]> {
+      const rows = (await strapi.db.query(USER_UID).findMany({
+        select: ['id'],
+        where: { id: { $gte: from } },
+        orderBy: { id: 'asc' },
+        limit,
+      })) as { id: number | string }[];
       return rows.map((row) => Number(row.id));
     },
 
@@ -386,13 +322,121 @@ export const siteUsers = (strapi: Core.Strapi) => {
     /** Whether the user exists, is blocked, is confirmed: what an access token's holder is judged by. */
     async accountState(id: number): Promise<{ blocked: boolean; confirmed: boolean } | null> {
       const [row] = await runCompiled(
-        'standing',
+        `${meta().tableName}\naccountState`,
         () => knex()(meta().tableName).select({ blocked: column('blocked'), confirmed: column('confirmed') }).where(column('id'), VALUE).limit(1),
         id
       );
       return row ? { blocked: Boolean(row[0]), confirmed: Boolean(row[1]) } : null;
     },
   };
-};
+});
 
 export type SiteUsers = ReturnType<typeof siteUsers>;
+
+/**
+ * The users table as the search index sees it: each value cut to SOURCE_CHARS characters by SQL,
+ * so what an index row keeps (`source`) and what the drift check reads from the users table are
+ * one expression, compared byte for byte (MySQL: as bytes, whatever the column's collation).
+ */
+export const searchSource = perStrapi((strapi: Core.Strapi) => {
+  const meta = () => modelMeta(strapi, USER_UID);
+  const column = (attribute: string) => columnOf(meta(), attribute);
+  const client = () => dialectOf(strapi);
+
+  /** The SQL of one value as the index keeps it: `??` is the column. */
+  const cut = () =>
+    ({
+      postgres: `COALESCE(LEFT(??, ${SOURCE_CHARS}), '')`,
+      mysql: `CAST(COALESCE(LEFT(??, ${SOURCE_CHARS}), '') AS BINARY)`,
+      sqlite: `COALESCE(SUBSTR(??, 1, ${SOURCE_CHARS}), '')`,
+    })[client()];
+
+  /**
+   * With a name template, the name row's `source`: each of its attributes' values and the name
+   * field's, cut as any value is, joined by a unit separator (MySQL: as bytes, the whole cut to what
+   * the column holds). Any change to any of them changes it, so the drift check finds a name made
+   * from several columns as it finds one made from one. `??` are the columns, in `attributes` order.
+   */
+  const joined = (count: number) => {
+    if (client() === 'mysql') {
+      const one = `CAST(COALESCE(LEFT(??, ${SOURCE_CHARS}), '') AS BINARY)`;
+      return `LEFT(CONCAT(${Array(count).fill(one).join(', CHAR(31), ')}), ${SOURCE_CHARS * 4})`;
+    }
+    const one =
+      client() === 'postgres' ? `COALESCE(LEFT(CAST(?? AS TEXT), ${SOURCE_CHARS}), '')` : `COALESCE(SUBSTR(CAST(?? AS TEXT), 1, ${SOURCE_CHARS}), '')`;
+    return Array(count).fill(one).join(client() === 'postgres' ? ' || chr(31) || ' : ' || char(31) || ');
+  };
+  /** The name row's value: the SQL and its columns (`alias`.column). */
+  const nameValue = (names: NameSource, alias: string): [string, string[]] => {
+    const at = (attribute: string) => `${alias}.${column(attribute)}`;
+    if (!names.nameTemplate) return [cut(), [at(names.name)]];
+    const attributes = [...names.nameTemplate.attributes, names.name];
+    return [joined(attributes.length), attributes.map(at)];
+  };
+
+  /** isBlocked's rule in SQL (true, 1): NULL and anything else is not blocked. */
+  const notBlocked = (alias: string) => [`(??.?? IS NULL OR ??.?? <> ?)`, [alias, column('blocked'), alias, column('blocked'), true]] as const;
+
+  /** The indexed rows of the users in (after, upTo]: `rid` (the index row id) and `src`, exactly the rows the index should hold. */
+  const rangeRows = (names: NameSource, after: number, upTo: number | null): { sql: string; bindings: Knex.RawBinding[] } => {
+    const one = (attribute: string): [string, string[]] => [cut(), [`u.${column(attribute)}`]];
+    const fields: [SearchField, [string, string[]], boolean][] = [[SearchField.Username, one('username'), false]];
+    // The username is indexed anyway: a name row of its own only for another field, or a template.
+    if (names.name !== 'username' || names.nameTemplate) fields.push([SearchField.Name, nameValue(names, 'u'), false]);
+    fields.push([SearchField.Email, one('email'), true]);
+    const [blockedSql, blockedBindings] = notBlocked('u');
+    const parts: string[] = [];
+    const bindings: Knex.RawBinding[] = [];
+    for (const [field, [valueSql, values], nonEmpty] of fields) {
+      parts.push(
+        `SELECT u.?? * ${FIELDS_PER_USER} + ${field} AS rid, ${valueSql} AS src FROM ?? u WHERE u.?? > ?` +
+          (upTo === null ? '' : ' AND u.?? <= ?') +
+          ` AND ${blockedSql}` +
+          (nonEmpty ? ' AND LENGTH(??) > 0' : '')
+      );
+      bindings.push(column('id'), ...values, meta().tableName, column('id'), after);
+      if (upTo !== null) bindings.push(column('id'), upTo);
+      bindings.push(...blockedBindings);
+      if (nonEmpty) bindings.push(values[0]);
+    }
+    return { sql: parts.join(' UNION ALL '), bindings };
+  };
+
+  return {
+    rangeRows,
+
+    /** A query of the users' indexed values (add the where): what a refresh or a rebuild indexes. */
+    read(db: Knex, names: NameSource) {
+      const value = (attribute: string, as: string) => db.raw(`${cut()} AS ??`, [`u.${column(attribute)}`, as]);
+      const [nameSql, nameColumns] = nameValue(names, 'u');
+      const query = db(`${meta().tableName} as u`).select(
+        { id: `u.${column('id')}`, blocked: `u.${column('blocked')}` },
+        value('username', 'username'),
+        db.raw(`${nameSql} AS ??`, [...nameColumns, 'name']),
+        value('email', 'email')
+      );
+      const template = names.nameTemplate;
+      if (template) {
+        query.select(value(names.name, 'fallback'));
+        query.select(Object.fromEntries(template.attributes.map((attribute, i) => [`nameValue${i}`, `u.${column(attribute)}`])));
+      }
+      return query;
+    },
+
+    /** The users table's id column, as `read` names it for a where. */
+    idColumn: () => `u.${column('id')}`,
+
+    /** The id that closes a range of `size` users after `after`, or null when fewer are left. */
+    async rangeEnd(db: Knex, after: number, size: number): Promise<number | null> {
+      const row = (await db(meta().tableName)
+        .select({ id: column('id') })
+        .where(column('id'), '>', after)
+        .orderBy(column('id'))
+        .offset(size - 1)
+        .first()) as { id: number | string } | undefined;
+      return row ? Number(row.id) : null;
+    },
+  };
+});
+
+export type SearchSource = ReturnType<typeof searchSource>;

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { ensureOwnTable } from './own-table';
-import { rawRows } from './db-clock';
+import { perStrapi, rawRows } from './sql';
 
 /** The plugin's own table (README: "What the plugin adds to your database"). */
 export const STATUS_TABLE = 'imbachat_status';
@@ -23,7 +23,7 @@ type DbRow = { id: string; at_ms: number | string; http_status: number | string;
  * The chat server's last calls as every instance on the database sees them: a handful of rows,
  * each the newest of its kind. Written in batches by the status service, never by a request.
  */
-export const statusTable = (strapi: Core.Strapi) => {
+export const statusTable = perStrapi((strapi: Core.Strapi) => {
   const knex = () => strapi.db.connection;
   const client = () => strapi.db.dialect.client;
 
@@ -71,6 +71,6 @@ export const statusTable = (strapi: Core.Strapi) => {
       return rows.map((row) => ({ id: row.id, atMs: Number(row.at_ms), status: Number(row.http_status), ip: row.ip, reason: row.reason }));
     },
   };
-};
+});
 
 export type StatusTable = ReturnType<typeof statusTable>;

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { ensureOwnColumns, ensureOwnTable } from './own-table';
-import { dbNowMs, rawRows } from './db-clock';
+import { dbNowMs } from './db-clock';
+import { perStrapi, rawRows } from './sql';
 
 /** The plugin's own table (README: "What the plugin adds to your database"). Strapi leaves tables it never created alone. */
 export const THROTTLE_TABLE = 'imbachat_throttle';
@@ -37,7 +38,7 @@ const rowId = throttleRowId;
  * Failure counts every instance on the database sees, so N instances behind a load balancer
  * share one budget. Only failures write here; a correct request never reads it.
  */
-export const throttleTable = (strapi: Core.Strapi) => {
+export const throttleTable = perStrapi((strapi: Core.Strapi) => {
   const knex = () => strapi.db.connection;
   const client = () => strapi.db.dialect.client;
 
@@ -154,6 +155,6 @@ export const throttleTable = (strapi: Core.Strapi) => {
       await knex()(THROTTLE_TABLE).whereRaw(`reset_at <= ${dbNowMs(strapi)}`).delete();
     },
   };
-};
+});
 
 export type ThrottleTable = ReturnType<typeof throttleTable>;

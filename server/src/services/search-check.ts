@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { BUCKET_USERS, type SearchDrift, type SourceRow } from '../repositories/search-drift';
 import type { IndexSession } from '../repositories/search-lock';
 import type { Client } from '../repositories/search-schema';
-import type { SearchSource } from '../repositories/search-source';
+import type { SearchSource } from '../repositories/site-users';
 import { userOf, type SearchTable } from '../repositories/search-table';
 import { rewriteUsers } from './search-rows';
 import type { NameSource } from './user-fields';

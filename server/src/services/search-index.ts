@@ -5,7 +5,7 @@ import { searchDrift } from '../repositories/search-drift';
 import { isMariaDb } from '../repositories/mysql-rename';
 import { searchLock, type IndexSession } from '../repositories/search-lock';
 import type { Client } from '../repositories/search-schema';
-import { searchSource } from '../repositories/search-source';
+import { searchSource, siteUsers } from '../repositories/site-users';
 import { searchSwap } from '../repositories/search-swap';
 import { SearchField, searchTable, userOf } from '../repositories/search-table';
 import { getService } from './get-service';
@@ -73,7 +73,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
   const table = searchTable(strapi);
   const source = searchSource(strapi);
-  const drift = searchDrift(strapi, source);
+  const drift = searchDrift(strapi);
   const lock = searchLock(strapi);
   const swap = searchSwap(strapi, table);
   const client = () => strapi.db.dialect.client as Client;
@@ -292,8 +292,7 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
   const idsMatching = async (params: LifecycleEvent['params']) => {
     const criteria: Record<string, unknown> = {};
     for (const key of ['where', '_q', 'filters'] as const) if (params[key] !== undefined) criteria[key] = params[key];
-    const rows = (await strapi.db.query(USER_UID).findMany({ ...criteria, select: ['id'] })) as { id: number }[];
-    return rows.map((row) => row.id);
+    return siteUsers(strapi).idsMatching(criteria);
   };
 
   /** Users a bulk create made: Strapi reports one id per insert on MariaDB, so the rest are read. */
@@ -301,14 +300,7 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
     const ids = (result?.ids ?? []).map(Number).filter(Number.isSafeInteger);
     const count = result?.count ?? ids.length;
     if (ids.length === 0 || ids.length >= count) return ids;
-    // Through the query engine, so inside the writer's transaction (if any) the new rows are seen.
-    const rows = (await strapi.db.query(USER_UID).findMany({
-      select: ['id'],
-      where: { id: { $gte: Math.min(...ids) } },
-      orderBy: { id: 'asc' },
-      limit: count * 2,
-    })) as { id: number | string }[];
-    return [...ids, ...rows.map((row) => Number(row.id))];
+    return [...ids, ...(await siteUsers(strapi).idsFrom(Math.min(...ids), count * 2))];
   };
 
   /** One row changed: its result carries the id. */

@@ -3,7 +3,8 @@ import type { Knex } from 'knex';
 import type { NameSource } from './user-fields';
 import type { IndexSession } from '../repositories/search-lock';
 import type { Client } from '../repositories/search-schema';
-import type { SearchSource, SourceUser } from '../repositories/search-source';
+import type { SourceUser } from '../repositories/search-source';
+import type { SearchSource } from '../repositories/site-users';
 import type { SearchSwap } from '../repositories/search-swap';
 import { indexRows } from './search-rows';
 

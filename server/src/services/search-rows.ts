@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { NameSource } from './user-fields';
-import type { SearchSource, SourceUser } from '../repositories/search-source';
+import type { SourceUser } from '../repositories/search-source';
+import type { SearchSource } from '../repositories/site-users';
 import { SearchField, rowId, type SearchRow, type SearchTable } from '../repositories/search-table';
 import { isBlocked } from '../repositories/site-users';
 import { fillName } from '../utils/chat-user';
