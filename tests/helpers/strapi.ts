@@ -109,7 +109,10 @@ export const startStrapi = async ({ env = {}, seed = false, reuse, server }: Sta
     strapi = await createStrapi({ appDir: PLAYGROUND, distDir: path.join(PLAYGROUND, 'dist') }).load();
   } catch (error) {
     await global.strapi?.destroy().catch(() => undefined);
-    if (!reuse) await database?.drop();
+    if (!reuse) {
+      await database?.drop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
     throw error;
   }
   strapi.server.mount();
@@ -204,16 +207,22 @@ export const insertSiteUsers = async (strapi: Core.Strapi, count: number, prefix
 
 /** Uploads an image through Strapi's upload plugin and returns the file. */
 export const uploadImage = async (strapi: Core.Strapi, file = path.join(PLAYGROUND, 'src', 'seed', 'alice.png')) => {
-  const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'imbachat-upload-')), path.basename(file));
+  // The upload plugin may move its input, so it gets a copy, removed afterwards.
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'imbachat-upload-'));
+  const copy = path.join(folder, path.basename(file));
   fs.copyFileSync(file, copy);
-  const [uploaded] = await strapi
-    .plugin('upload')
-    .service('upload')
-    .upload({
-      data: { fileInfo: { name: path.basename(file) } },
-      files: { filepath: copy, originalFilename: path.basename(file), mimetype: 'image/png', size: fs.statSync(copy).size },
-    });
-  return uploaded as { id: number; url: string };
+  try {
+    const [uploaded] = await strapi
+      .plugin('upload')
+      .service('upload')
+      .upload({
+        data: { fileInfo: { name: path.basename(file) } },
+        files: { filepath: copy, originalFilename: path.basename(file), mimetype: 'image/png', size: fs.statSync(copy).size },
+      });
+    return uploaded as { id: number; url: string };
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
 };
 
 /** A users-permissions JWT, as the site's front end gets one from /api/auth/local. */

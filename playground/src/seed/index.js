@@ -44,17 +44,22 @@ const DEMO_SETTINGS = {
 };
 
 const uploadAvatar = async (strapi, file) => {
-  // The upload plugin may move its input, so it gets a copy.
-  const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'imbachat-seed-')), file);
+  // The upload plugin may move its input, so it gets a copy, removed afterwards.
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'imbachat-seed-'));
+  const copy = path.join(folder, file);
   fs.copyFileSync(path.join(strapi.dirs.app.root, 'src', 'seed', file), copy);
-  const [uploaded] = await strapi
-    .plugin('upload')
-    .service('upload')
-    .upload({
-      data: { fileInfo: { name: file, alternativeText: 'Avatar' } },
-      files: { filepath: copy, originalFilename: file, mimetype: 'image/png', size: fs.statSync(copy).size },
-    });
-  return uploaded.id;
+  try {
+    const [uploaded] = await strapi
+      .plugin('upload')
+      .service('upload')
+      .upload({
+        data: { fileInfo: { name: file, alternativeText: 'Avatar' } },
+        files: { filepath: copy, originalFilename: file, mimetype: 'image/png', size: fs.statSync(copy).size },
+      });
+    return uploaded.id;
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
 };
 
 const seedAdmin = async (strapi) => {
