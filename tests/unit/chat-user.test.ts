@@ -1,5 +1,5 @@
 import { chatUsersJson, toChatUser, unixSeconds, type ChatUserContext } from '../../server/src/utils/chat-user';
-import type { SiteUser } from '../../server/src/repositories/site-users';
+import type { SiteUser } from '../../server/src/site-user';
 import { DEFAULT_SETTINGS } from '../../contract';
 
 const context = (settings: Partial<ChatUserContext['settings']> = {}): ChatUserContext => ({

@@ -1,5 +1,5 @@
 import config from '../../server/src/config';
-import { answerKind, dialogStatusOf } from '../../server/src/services/can-open-dialog';
+import { answerKind, dialogStatusOf } from '../../server/src/utils/dialog-answer';
 import { imbachatApiUrlProblem } from '../../server/src/utils/imbachat-api-url';
 
 const { validator } = config;

@@ -1,4 +1,5 @@
-import { EXTEND_USERS_TIMEOUT_MS, extensionRunner, mergeExtension, type ExtensionTrouble } from '../../server/src/services/extend-users';
+import { EXTEND_USERS_TIMEOUT_MS } from '../../server/src/config/hooks';
+import { extensionRunner, mergeExtension, type ExtensionTrouble } from '../../server/src/services/extend-users';
 import type { Core } from '@strapi/strapi';
 import type { ChatUser } from '../../contract';
 

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { MAX_FRIENDS, friendIdsOf, friendsHookRunner } from '../../server/src/services/friends-of';
+import { MAX_FRIENDS } from '../../server/src/config/hooks';
+import { friendIdsOf, friendsHookRunner } from '../../server/src/services/friends-of';
 
 const strapi = {} as Core.Strapi;
 

@@ -1,9 +1,15 @@
 import { yup } from '@strapi/utils';
 import { isAddressOrRange } from '../utils/client-address';
-import { EXTEND_USERS_CONCURRENCY, type ExtendUsers } from '../services/extend-users';
-import { CAN_OPEN_DIALOG_CONCURRENCY, CAN_OPEN_DIALOG_TIMEOUT_MS, DIALOG_TOKENS_RULE, type CanOpenDialog } from '../services/can-open-dialog';
+import {
+  CAN_OPEN_DIALOG_CONCURRENCY,
+  CAN_OPEN_DIALOG_TIMEOUT_MS,
+  DIALOG_TOKENS_RULE,
+  EXTEND_USERS_CONCURRENCY,
+  type CanOpenDialog,
+  type ExtendUsers,
+  type FriendsOf,
+} from './hooks';
 import { DASHBOARD_TIMEOUT_MS, IMBACHAT_API_URL, imbachatApiUrlProblem } from '../utils/imbachat-api-url';
-import type { FriendsOf } from '../services/friends-of';
 import { SETTING_KEYS, castConfigValue, checkSetting, isSettingKey, type Settings } from '../../../contract';
 
 export interface ThrottleRule {

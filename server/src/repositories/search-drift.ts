@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
-import type { NameSource } from '../services/user-fields';
+import type { NameSource } from '../site-user';
 import { LIVE } from './search-schema';
 import { dialectOf, perStrapi, rawRows } from './sql';
 import { FIELDS_PER_USER } from './search-source';

@@ -1,35 +1,11 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { ROLE_UID, USER_UID } from '../constants';
-import type { NameSource, UserAttributes } from '../services/user-fields';
+import type { NameSource, SiteUser, UserAttributes } from '../site-user';
 import { LAST_SEEN_TABLE } from './last-seen-table';
 import { SOURCE_CHARS } from './search-schema';
 import { FIELDS_PER_USER, SearchField } from './search-source';
 import { VALUE, columnOf, compiledStatements, dialectOf, modelMeta, perStrapi, type LinkTable, type MorphJoinTable } from './sql';
-
-/** A site user as the plugin reads it: the one shape every route's users arrive in. */
-export interface SiteUser {
-  id: number;
-  username: string;
-  documentId?: string;
-  email?: string | null;
-  /** The value of the name field (`nameField`), whatever its type. */
-  name?: unknown;
-  /** The values of the name template's attributes, in its order, when it has one. */
-  nameValues?: unknown[];
-  /** The avatar's URL as stored: a media file's `url`, or the text of a URL attribute. */
-  avatarUrl?: string | null;
-  blocked: boolean;
-  /** The users-permissions role's `type`, when read (`chatRoles`). */
-  roleType?: string | null;
-  /** The values of the badge and last-login fields, whatever their type. */
-  badge?: unknown;
-  lastLogin?: unknown;
-  /** When the user last fetched a chat token (unix seconds), when read (`trackLastSeen`). */
-  lastSeen?: unknown;
-  /** users-permissions' `confirmed`, when read (notifications: only confirmed addresses get mail). */
-  confirmed?: boolean;
-}
 
 /** What the login check needs of an account (the password hash never leaves the server). */
 export interface LocalAccount {

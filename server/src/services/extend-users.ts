@@ -1,25 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { ChatUser } from '../../../contract';
+import { EXTEND_USERS_TIMEOUT_MS, type ExtendRoute, type ExtendUsers } from '../config/hooks';
 import { guardedHook, hookErrorMessage } from './guarded-hook';
-
-/** Which route the batch is for (`friends`: a user's friends, GET /v1/user/friends/:id). */
-export type ExtendRoute = 'users' | 'search' | 'friends';
-
-/**
- * `config/plugins` → `imbachat.config.extendUsers`: called once per users-by-id and search request
- * with the chat users about to be sent (copies) and the site's `strapi`; answers the batch, each
- * user with whatever the site adds. It sees no settings and no secret.
- */
-export type ExtendUsers = (
-  users: ChatUser[],
-  context: { strapi: Core.Strapi; route: ExtendRoute }
-) => ChatUser[] | Promise<ChatUser[]> | unknown;
-
-/** Longer than this, the request is answered without the hook's work (which is let run out). */
-export const EXTEND_USERS_TIMEOUT_MS = 3000;
-
-/** Hook calls one instance lets run at once (`extendUsersConcurrency`); beyond, requests are answered without it. */
-export const EXTEND_USERS_CONCURRENCY = 4;
 
 /** An object literal (from any realm: the hook may come from a VM context), not an array, Date or class instance. */
 const isPlainObject = (value: unknown): value is Record<string, unknown> => {
@@ -68,7 +50,6 @@ export const mergeExtension = (users: ChatUser[], answer: unknown): ChatUser[] |
     return { kind: 'not-json', why: 'values that cannot be sent as JSON' };
   }
 };
-
 
 /**
  * Something went wrong with the hook: `kind` is a fixed word of ours (the log limiter keys on it),

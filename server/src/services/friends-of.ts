@@ -1,16 +1,6 @@
 import type { Core } from '@strapi/strapi';
-import { EXTEND_USERS_CONCURRENCY, EXTEND_USERS_TIMEOUT_MS } from './extend-users';
+import { EXTEND_USERS_CONCURRENCY, EXTEND_USERS_TIMEOUT_MS, MAX_FRIENDS, type FriendsOf } from '../config/hooks';
 import { guardedHook, hookErrorMessage } from './guarded-hook';
-
-/** Friends one user is answered with at most (GET /v1/user/friends/:id). */
-export const MAX_FRIENDS = 1000;
-
-/**
- * `config/plugins` → `imbachat.config.friendsOf`: the user's friends, for sites that keep them
- * elsewhere than in a relation of the user model. Answers an array of user ids (numbers or digit
- * strings) or of objects with `id` (users as Strapi's query engine gives them) or `user_id`.
- */
-export type FriendsOf = (userId: number, context: { strapi: Core.Strapi }) => unknown;
 
 export type FriendsTrouble = 'friendsOf-busy' | 'friendsOf-failed' | 'friendsOf-timeout' | 'friendsOf-junk';
 

@@ -5,7 +5,7 @@ import type { Client } from '../repositories/search-schema';
 import type { SearchSource } from '../repositories/site-users';
 import { userOf, type SearchTable } from '../repositories/search-table';
 import { rewriteUsers } from './search-rows';
-import type { NameSource } from './user-fields';
+import type { NameSource } from '../site-user';
 
 /** Users per range: SQLite compares the rows themselves, so its ranges are smaller (one query well under 100 ms). */
 const RANGE_USERS: Record<Client, number> = { sqlite: 1000, postgres: 5000, mysql: 5000 };

@@ -13,7 +13,7 @@ import { fold } from '../utils/search-keys';
 import { checkIndex, type CheckResult } from './search-check';
 import { rebuildBeside } from './search-rebuild';
 import { rewriteUsers } from './search-rows';
-import type { NameSource } from './user-fields';
+import type { NameSource } from '../site-user';
 
 /** Bumped when what the index holds changes shape: a site whose index is older rebuilds it (beside the live one). */
 const INDEX_FORMAT = 2;

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Knex } from 'knex';
-import type { NameSource } from './user-fields';
+import type { NameSource } from '../site-user';
 import type { IndexSession } from '../repositories/search-lock';
 import type { Client } from '../repositories/search-schema';
 import type { SourceUser } from '../repositories/search-source';

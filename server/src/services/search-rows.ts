@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { NameSource } from './user-fields';
+import type { NameSource } from '../site-user';
 import type { SourceUser } from '../repositories/search-source';
 import type { SearchSource } from '../repositories/site-users';
 import { SearchField, rowId, type SearchRow, type SearchTable } from '../repositories/search-table';

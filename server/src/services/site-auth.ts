@@ -5,7 +5,7 @@ import { secretKeyObject } from './chat-token';
 import { siteUsers } from '../repositories/site-users';
 import { getService } from './get-service';
 import { chatNameOf, type ChatUser } from '../utils/chat-user';
-import type { NameSource } from './user-fields';
+import type { NameSource } from '../site-user';
 
 // A bcrypt hash of a random, discarded password: checking against it costs what a real check costs,
 // so an unknown login takes as long to refuse as a wrong password.

@@ -3,7 +3,8 @@ import { USER_UID } from '../constants';
 import { siteRoles } from '../repositories/site-roles';
 import { logEvery } from '../utils/log-every';
 import { fieldsValidationError, type FieldProblem } from '../validation/field-errors';
-import { parseNameTemplate, type NameTemplatePart, type Settings, type SettingsUpdate } from '../../../contract';
+import { parseNameTemplate, type Settings, type SettingsUpdate } from '../../../contract';
+import type { NameSource, NameTemplate, UserAttributes } from '../site-user';
 
 type Attribute = { type: string; private?: boolean; multiple?: boolean; relation?: string; target?: string; visible?: boolean; unstable_virtual?: boolean };
 
@@ -20,32 +21,8 @@ const FRIEND_RELATIONS = new Set(['oneToOne', 'oneToMany', 'manyToOne', 'manyToM
 /** Strapi's own timestamps that never say when someone was last around. */
 const NOT_LOGIN_TIMES = new Set(['createdAt', 'publishedAt']);
 
-export interface UserAttributes {
-  /** Attribute read as the user's `name`; `username` when the setting is unusable. */
-  name: string;
-  avatar: { field: string; kind: 'media' | 'url' } | null;
-  /** Attribute sent as `badge`, when set and usable. */
-  badge: string | null;
-  /** Attribute sent as `lastlogin` (unix seconds), when set and usable. */
-  lastLogin: string | null;
-  /** The name template, when set and every attribute it names is usable; the name field when it fills to nothing. */
-  nameTemplate: NameTemplate | null;
-  /** The relation attribute read as the user's friends, when set and usable. */
-  friends: string | null;
-}
-
-/** A parsed name template: `source` as saved, its parts, the attributes it names (each once, in order). */
-export interface NameTemplate {
-  source: string;
-  parts: NameTemplatePart[];
-  attributes: string[];
-}
-
 /** Which settings attributesFor reads. */
 export type FieldSettings = Pick<Settings, 'nameField' | 'avatarField' | 'badgeField' | 'lastLoginField' | 'nameTemplate' | 'friendsField'>;
-
-/** How the name is made: the field (fallback), and the template when there is one. What every reader of names takes. */
-export type NameSource = Pick<UserAttributes, 'name' | 'nameTemplate'>;
 
 export interface UserFieldChoice {
   name: string;

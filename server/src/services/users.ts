@@ -2,11 +2,13 @@ import type { Core } from '@strapi/strapi';
 import type { PickerUser, Settings } from '../../../contract';
 import type { PluginConfig } from '../config';
 import { PLUGIN_ID } from '../constants';
-import { siteUsers, type SiteUser, type SiteUserColumns } from '../repositories/site-users';
+import { siteUsers, type SiteUserColumns } from '../repositories/site-users';
+import type { SiteUser } from '../site-user';
 import { getService } from './get-service';
 import { chatNameOf, toChatUser, type ChatUser } from '../utils/chat-user';
-import { EXTEND_USERS_CONCURRENCY, extensionRunner, type ExtendRoute } from './extend-users';
-import { friendsHookRunner, MAX_FRIENDS } from './friends-of';
+import { EXTEND_USERS_CONCURRENCY, MAX_FRIENDS, type ExtendRoute } from '../config/hooks';
+import { extensionRunner } from './extend-users';
+import { friendsHookRunner } from './friends-of';
 import { logEvery } from '../utils/log-every';
 
 /** Site users as the chat sees them: by id, and by search. Knows nothing of HTTP. */

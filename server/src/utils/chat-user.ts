@@ -1,6 +1,5 @@
 import { NO_PERMISSIONS, chatIdentityOf, type ChatUser, type RoleMap, type Settings } from '../../../contract';
-import type { SiteUser } from '../repositories/site-users';
-import type { NameTemplate } from '../services/user-fields';
+import type { NameTemplate, SiteUser } from '../site-user';
 import { absoluteUrl } from './public-url';
 
 export type { ChatUser };
