@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { dbNowMs } from './db-clock';
 import { ensureOwnTable } from './own-table';
-import { perStrapi } from './sql';
+import { dialectOf, perStrapi } from './sql';
 
 /**
  * The plugin's own table of when each user last fetched a chat token (`trackLastSeen`; README:
@@ -14,7 +14,7 @@ export const LAST_SEEN_EVERY_SECONDS = 300;
 
 export const lastSeenTable = perStrapi((strapi: Core.Strapi) => {
   const knex = () => strapi.db.connection;
-  const client = () => strapi.db.dialect.client;
+  const client = () => dialectOf(strapi);
 
   return {
     /** Creates the table when it is missing; safe when several instances start at once. */

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { dbNowMs } from './db-clock';
-import { perStrapi, rawRows } from './sql';
+import { dialectOf, perStrapi, rawRows } from './sql';
 import { ensureOwnTable } from './own-table';
 
 /**
@@ -31,7 +31,7 @@ type Numeric = number | string;
 export const notifyTable = perStrapi((strapi: Core.Strapi) => {
   const knex = () => strapi.db.connection;
   const rows = () => knex()(NOTIFY_TABLE);
-  const mysql = () => strapi.db.dialect.client === 'mysql';
+  const mysql = () => dialectOf(strapi) === 'mysql';
   const now = () => dbNowMs(strapi);
 
   /** One more notification not emailed, and the count it makes, in one statement: each caller gets its own number. */

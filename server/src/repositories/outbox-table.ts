@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { dbNowMs } from './db-clock';
-import { perStrapi, rawRows } from './sql';
+import { dialectOf, perStrapi, rawRows } from './sql';
 import { ensureOwnTable } from './own-table';
 
 /**
@@ -105,7 +105,7 @@ export const outboxTable = perStrapi((strapi: Core.Strapi) => {
         lease_owner: owner,
         lease_until: knex().raw(`${now()} + ?`, [leaseMs]),
       };
-      if (strapi.db.dialect.client === 'mysql') {
+      if (dialectOf(strapi) === 'mysql') {
         const [id] = (await rows().insert(values)) as number[];
         return Number(id);
       }

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { ensureOwnTable } from './own-table';
-import { perStrapi, rawRows } from './sql';
+import { dialectOf, perStrapi, rawRows } from './sql';
 
 /** The plugin's own table (README: "What the plugin adds to your database"). */
 export const STATUS_TABLE = 'imbachat_status';
@@ -25,7 +25,7 @@ type DbRow = { id: string; at_ms: number | string; http_status: number | string;
  */
 export const statusTable = perStrapi((strapi: Core.Strapi) => {
   const knex = () => strapi.db.connection;
-  const client = () => strapi.db.dialect.client;
+  const client = () => dialectOf(strapi);
 
   return {
     /** Creates the table when it is missing; safe when several instances start at once. */

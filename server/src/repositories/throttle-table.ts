@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import { ensureOwnColumns, ensureOwnTable } from './own-table';
 import { dbNowMs } from './db-clock';
-import { perStrapi, rawRows } from './sql';
+import { dialectOf, perStrapi, rawRows } from './sql';
 
 /** The plugin's own table (README: "What the plugin adds to your database"). Strapi leaves tables it never created alone. */
 export const THROTTLE_TABLE = 'imbachat_throttle';
@@ -40,7 +40,7 @@ const rowId = throttleRowId;
  */
 export const throttleTable = perStrapi((strapi: Core.Strapi) => {
   const knex = () => strapi.db.connection;
-  const client = () => strapi.db.dialect.client;
+  const client = () => dialectOf(strapi);
 
   return {
     /** Creates the table when it is missing; safe when several instances start at once. */

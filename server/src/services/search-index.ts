@@ -4,7 +4,7 @@ import { USER_UID } from '../constants';
 import { searchDrift } from '../repositories/search-drift';
 import { isMariaDb } from '../repositories/mysql-rename';
 import { searchLock, type IndexSession } from '../repositories/search-lock';
-import type { Client } from '../repositories/search-schema';
+import { dialectOf } from '../repositories/sql';
 import { searchSource, siteUsers } from '../repositories/site-users';
 import { searchSwap } from '../repositories/search-swap';
 import { SearchField, searchTable, userOf } from '../repositories/search-table';
@@ -76,7 +76,7 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
   const drift = searchDrift(strapi);
   const lock = searchLock(strapi);
   const swap = searchSwap(strapi, table);
-  const client = () => strapi.db.dialect.client as Client;
+  const client = () => dialectOf(strapi);
   const store = () => strapi.store({ type: 'plugin', name: 'imbachat', key: 'search-index' });
   let unsubscribe: (() => void) | undefined;
   let unfollowSettings: (() => void) | undefined;
