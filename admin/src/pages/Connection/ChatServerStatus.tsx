@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useIntl } from 'react-intl';
 import type { ChatServerCall, ChatServerRoute, ChatServerRouteStatus, Lockout, StatusResponse } from '../../../../contract';
 import { RelativeTime } from '../../components/RelativeTime';
-import { Section } from '../../components/Section';
+import { Heading, Section } from '../../components/Section';
 import type { ChatServerStatusState } from '../../hooks/use-chat-server-status';
 import { useRequestError } from '../../hooks/use-request-error';
 import { t } from '../../utils/translation';
@@ -216,12 +216,7 @@ export const ChatServerStatus = ({ state, now, canUnlock }: ChatServerStatusProp
             </Tbody>
           </Table>
           <Flex direction="column" alignItems="stretch" gap={3} paddingTop={2}>
-            <Typography variant="delta" tag="h3">
-              {formatMessage(t('lockouts.title'))}
-            </Typography>
-            <Typography variant="pi" textColor="neutral600">
-              {formatMessage(t('lockouts.description'))}
-            </Typography>
+            <Heading tag="h3" title={formatMessage(t('lockouts.title'))} description={formatMessage(t('lockouts.description'))} />
             <Lockouts lockouts={status.lockouts} now={now} canUnlock={canUnlock} onUnlocked={state.update} onGone={() => void state.refresh()} />
           </Flex>
         </>

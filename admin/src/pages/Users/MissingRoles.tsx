@@ -1,4 +1,5 @@
 import { Badge, Box, Button, Flex, Typography } from '@strapi/design-system';
+import { Heading } from '../../components/Section';
 import { useIntl } from 'react-intl';
 import { t } from '../../utils/translation';
 import { CHAT_PERMISSIONS, chatIdentityOf, type RoleMap } from '../../../../contract';
@@ -24,14 +25,7 @@ export const MissingRoles = ({ types, map, saved, disabled, onChange }: MissingR
   return (
     <Box data-testid="missing-roles" hasRadius borderColor="warning200" background="warning100" padding={5}>
       <Flex direction="column" alignItems="stretch" gap={3}>
-        <Flex direction="column" alignItems="stretch" gap={1}>
-          <Typography variant="delta" tag="h3">
-            {formatMessage(t('roles.missing.title'))}
-          </Typography>
-          <Typography variant="pi" textColor="neutral700">
-            {formatMessage(t('roles.missing.description'))}
-          </Typography>
-        </Flex>
+        <Heading tag="h3" title={formatMessage(t('roles.missing.title'))} description={formatMessage(t('roles.missing.description'))} descriptionColor="neutral700" />
         {types.map((type) => {
           const removing = !hasRule(map, type);
           const { chat_role, permissions } = chatIdentityOf(removing ? saved : map, type);
