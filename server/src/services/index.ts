@@ -14,6 +14,7 @@ import testEmail from './test-email';
 import dialogToken from './dialog-token';
 import notificationEvents from './notification-events';
 import dashboard from './dashboard';
+import frontEnd from './front-end';
 
 export default {
   settings,
@@ -32,4 +33,5 @@ export default {
   dialogToken,
   notificationEvents,
   dashboard,
+  frontEnd,
 };
