@@ -47,6 +47,12 @@ module.exports = ({ env }) => ({
         },
       }
     : {}),
+  // GraphQL (/graphql), on unless PLAYGROUND_GRAPHQL=false: the plugin then adds imbachatToken,
+  // imbachatWidget and imbachatDialog to the schema. Limits set, and no schema files written here.
+  graphql: {
+    enabled: env.bool('PLAYGROUND_GRAPHQL', true),
+    config: { depthLimit: 10, defaultLimit: 25, maxLimit: 100, generateArtifacts: false },
+  },
   'users-permissions': {
     config: { jwtSecret: env('JWT_SECRET', 'playground-users-permissions-jwt-secret') },
   },

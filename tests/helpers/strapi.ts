@@ -37,6 +37,7 @@ const MANAGED_ENV = [
   'SMTP_USERNAME',
   'SMTP_PASSWORD',
   'SMTP_FROM',
+  'PLAYGROUND_GRAPHQL',
 ];
 
 export interface TestApp {
