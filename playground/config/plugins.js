@@ -48,10 +48,11 @@ module.exports = ({ env }) => ({
       }
     : {}),
   // GraphQL (/graphql), on unless PLAYGROUND_GRAPHQL=false: the plugin then adds imbachatToken,
-  // imbachatWidget and imbachatDialog to the schema. Limits set, and no schema files written here.
+  // imbachatWidget and imbachatDialog to the schema; a browser at /graphql gets Apollo's sandbox.
+  // Limits set, and no schema files written here.
   graphql: {
     enabled: env.bool('PLAYGROUND_GRAPHQL', true),
-    config: { depthLimit: 10, defaultLimit: 25, maxLimit: 100, generateArtifacts: false },
+    config: { depthLimit: 10, defaultLimit: 25, maxLimit: 100, generateArtifacts: false, landingPage: true },
   },
   'users-permissions': {
     config: { jwtSecret: env('JWT_SECRET', 'playground-users-permissions-jwt-secret') },

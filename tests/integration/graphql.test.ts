@@ -66,6 +66,12 @@ afterAll(async () => {
 restoreAfterEach(() => app, { config: [HOOK, 'plugin::imbachat.dialogTokens'] });
 
 describe('the schema', () => {
+  it("is the playground's: a browser at /graphql gets Apollo's sandbox", async () => {
+    const res = await app.http().get('/graphql').set('Accept', 'text/html');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+  });
+
   it('has the types SPEC names, and the fields in Query and Mutation', async () => {
     const fieldsOf = async (type: string) => {
       const res = await graphql(`{ __type(name: "${type}") { fields { name args { name type { kind ofType { name } } } } } }`);
