@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
 import type { Response } from 'supertest';
 import { restoreAfterEach } from '../helpers/restore';
-import { configure, createSiteUser, expectNoSecretsIn, siteUserJwt, startStrapi, type TestApp } from '../helpers/strapi';
+import { configure, createSiteUser, createSiteUsers, expectNoSecretsIn, siteUserJwt, startStrapi, type TestApp } from '../helpers/strapi';
 
 // The playground runs with @strapi/plugin-graphql on (PLAYGROUND_GRAPHQL unset): POST /graphql.
 const SECRET = 'graphql-secret-key-1';
@@ -52,10 +52,10 @@ const expectSameRefusal = (answer: Response, field: string, restAnswer: Response
 
 beforeAll(async () => {
   app = await startStrapi();
-  alice = await createSiteUser(app.strapi, { username: 'graphql-alice' });
-  bob = await createSiteUser(app.strapi, { username: 'graphql-bob' });
+  [alice, bob] = await createSiteUsers(app.strapi, ['graphql-alice', 'graphql-bob']);
   aliceJwt = await siteUserJwt(app.strapi, alice.id);
 });
+// The secret is never in an answer or the log, GraphQL's included.
 afterAll(async () => {
   try {
     expectNoSecretsIn(app, [SECRET]);
