@@ -208,6 +208,18 @@ describe('Mutation.imbachatDialog', () => {
       expectSameRefusal(await graphql(DIALOG, { userId: userId() }), 'imbachatDialog', restAnswer);
     });
 
+    it('leaves to GraphQL a userId it cannot read as an ID: HTTP 400 before the plugin runs', async () => {
+      const literal = await graphql('mutation { imbachatDialog(userId: 1.5) { token } }');
+      expect(literal.status).toBe(400);
+      expect(literal.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      for (const userId of [1.5, true]) {
+        const variable = await graphql(DIALOG, { userId });
+        expect(variable.status).toBe(400);
+        expect(variable.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+        expect(variable.body.data).toBeUndefined();
+      }
+    });
+
     it("refuses as POST /dialog does when the site's canOpenDialog hook says no (403)", async () => {
       app.strapi.config.set(HOOK, () => false);
       const restAnswer = await rest('post', '/dialog', aliceJwt, { user_id: bob.id });
