@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { SearchMode } from '../../../contract';
 import { addShortGrams, lookupGrams, pairs, prefixUpperBound, trigrams } from '../utils/search-keys';
-import { LIVE, LIVE_NAMES, indexesDdl, tablesDdl, type Client, type IndexTables } from './search-schema';
+import { LIVE, LIVE_NAMES, MYSQL_GRAM_INDEX, indexesDdl, tablesDdl, type Client, type IndexTables } from './search-schema';
 import { FIELDS_PER_USER, SearchField } from './search-source';
 
 /**
@@ -16,8 +16,9 @@ import { FIELDS_PER_USER, SearchField } from './search-source';
  *   serves `exact` and `prefix` by seeking (SQLite: or `imbachat_search_folded_b`, see search-swap).
  * - `contains`, three characters or more: PostgreSQL keeps each row's trigrams in a `grams text[]`
  *   column with a GIN index (`imbachat_search_grams`); SQLite in an FTS5 table with its trigram
- *   tokenizer (`imbachat_search_trigrams`, contentless: only the index). MariaDB/MySQL have no such
- *   index: there the table is read in id order until the limit is reached.
+ *   tokenizer (`imbachat_search_trigrams`, contentless: only the index). MariaDB/MySQL, which have
+ *   no trigram index, in a table of the plugin's own (`imbachat_search_gram`: one row per row id
+ *   and distinct trigram, with an index on (gram, id)), read from the term's rarest trigram on.
  * - `contains`, one or two characters: `imbachat_search_short` lists every run of one or two
  *   characters some key has held since the last rebuild, so a term nobody has is answered at once;
  *   other short terms read the table in id order until the limit is reached.
@@ -25,6 +26,7 @@ import { FIELDS_PER_USER, SearchField } from './search-source';
 export const SEARCH_TABLE = LIVE.search;
 const SHORT_TABLE = LIVE.short;
 const FTS_TABLE = LIVE.fts;
+const GRAM_TABLE = LIVE.grams;
 
 export { SearchField };
 const FIELDS = [SearchField.Name, SearchField.Username, SearchField.Email];
@@ -41,9 +43,15 @@ export interface SearchRow {
 
 /** Rows per INSERT: well under every database's limit on bound parameters. */
 const INSERT_BATCH = 500;
+/** MySQL: trigram rows per INSERT (two parameters each). */
+const GRAM_INSERT_BATCH = 5000;
 const ARRAY_BATCH = 10_000;
 /** Pairs of a long term looked up before MariaDB reads its table for it. */
 const MAX_PAIRS_CHECKED = 16;
+/** MySQL: a trigram's rows are counted up to this many, to find a term's rarest trigrams (see find). */
+const MYSQL_GRAM_COUNT_CAP = 1000;
+/** PostgreSQL: a term with rare trigrams asks the GIN index for at most this many of them, the rarest. */
+const PG_RARE_GRAMS = 3;
 /** Rows PostgreSQL reads in id order before it asks its trigram index, for a common term (see find). */
 const PG_EARLY_ROWS = 4000;
 /** A term whose every trigram is in at least this share of the rows counts as common (see find). */
@@ -96,12 +104,29 @@ export const searchTable = (strapi: Core.Strapi) => {
     }
     return grams.every((gram) => (gramStats.shares.get(gram) ?? 0) >= PG_COMMON_SHARE);
   };
+  /**
+   * The trigrams PostgreSQL's GIN index is asked for: a term with rare trigrams (in fewer than
+   * PG_COMMON_SHARE of the rows, or not in the statistics at all), only its PG_RARE_GRAMS rarest,
+   * the whole term being checked after; reading a common trigram's long list of rows would cost
+   * more than it leaves out. Otherwise the lookup's own (all common).
+   */
+  const asked = (term: string, grams: string[]) => {
+    const share = (gram: string) => gramStats.shares.get(gram) ?? 0;
+    const rare = trigrams(term).filter((gram) => share(gram) < PG_COMMON_SHARE);
+    return rare.length === 0 ? grams : rare.sort((a, b) => share(a) - share(b)).slice(0, PG_RARE_GRAMS);
+  };
 
   const addShort = async (db: Knex, grams: Iterable<string>, t: IndexTables = LIVE) => {
     const rows = [...grams].map((gram) => ({ gram }));
     for (let i = 0; i < rows.length; i += INSERT_BATCH) {
       await db(t.short).insert(rows.slice(i, i + INSERT_BATCH)).onConflict('gram').ignore();
     }
+  };
+
+  /** MySQL: each row's distinct trigrams into the trigram table, in (id, gram) order. */
+  const insertGrams = async (db: Knex, rows: SearchRow[], t: IndexTables) => {
+    const grams = rows.flatMap((row) => trigrams(row.folded).map((gram) => ({ id: row.id, gram })));
+    for (let i = 0; i < grams.length; i += GRAM_INSERT_BATCH) await db(t.grams).insert(grams.slice(i, i + GRAM_INSERT_BATCH));
   };
 
   /** Rows into the table and its contains index, through knex (a transaction of the caller's); their short grams into `grams`. */
@@ -124,6 +149,7 @@ export const searchTable = (strapi: Core.Strapi) => {
       } else {
         await db(t.search).insert(batch);
         if (client() === 'sqlite') await db(t.fts).insert(batch.map((row) => ({ rowid: row.id, folded: row.folded })));
+        else await insertGrams(db, batch, t);
       }
     }
     for (const row of rows) addShortGrams(row.folded, grams);
@@ -143,6 +169,36 @@ export const searchTable = (strapi: Core.Strapi) => {
   const fieldFilter = (withEmail: boolean, column = 'id') =>
     withEmail ? '' : ` AND ${column} % ${FIELDS_PER_USER} <> ${SearchField.Email}`;
 
+  /**
+   * MySQL `contains`, three characters or more: the rows of the term's rarest trigram, read in id
+   * order through the index on (gram, id), each kept when it also holds the next rarest (a key
+   * lookup) and its key contains the term (LOCATE), until the limit. Which trigrams are rarest is
+   * counted first, each up to MYSQL_GRAM_COUNT_CAP rows: a term some trigram of which few rows
+   * hold reads about that many; a common term meets its matches early in id order.
+   */
+  const findOnMysql = async (db: Knex, term: string, lookup: { grams: string[]; exact: boolean }, rows: number, withEmail: boolean) => {
+    const byGram = `${GRAM_TABLE} g FORCE INDEX (${MYSQL_GRAM_INDEX})`;
+    const fields = fieldFilter(withEmail, 'g.id');
+    if (lookup.exact) return ids(db, `SELECT g.id AS id FROM ${byGram} WHERE g.gram = ?${fields} ORDER BY g.id LIMIT ?`, [term, rows]);
+    const counts = rowsOf(
+      await db.raw(
+        lookup.grams
+          .map((_, i) => `SELECT ${i} AS id, COUNT(*) AS n FROM (SELECT 1 FROM ${GRAM_TABLE} FORCE INDEX (${MYSQL_GRAM_INDEX}) WHERE gram = ? LIMIT ${MYSQL_GRAM_COUNT_CAP}) c`)
+          .join(' UNION ALL '),
+        lookup.grams
+      )
+    ) as unknown as { id: number | string; n: number | string }[];
+    const [first, second] = counts.map((row) => ({ gram: lookup.grams[Number(row.id)], n: Number(row.n) })).sort((a, b) => a.n - b.n);
+    if (first.n === 0) return [];
+    const also = second ? `JOIN ${GRAM_TABLE} h ON h.id = g.id AND h.gram = ? ` : '';
+    return ids(
+      db,
+      `SELECT STRAIGHT_JOIN g.id AS id FROM ${byGram} ${also}JOIN ${SEARCH_TABLE} s ON s.id = g.id
+       WHERE g.gram = ?${fields} AND LOCATE(?, s.folded) > 0 ORDER BY g.id LIMIT ?`,
+      [...(second ? [second.gram] : []), first.gram, term, rows]
+    );
+  };
+
   return {
     /**
      * Creates the live index's tables that are missing, each with its indexes (never an index alone:
@@ -153,7 +209,8 @@ export const searchTable = (strapi: Core.Strapi) => {
     async ensure(): Promise<'all' | 'part' | 'none'> {
       const c = client();
       const missing: string[] = [];
-      for (const name of c === 'sqlite' ? [LIVE.search, LIVE.short, LIVE.fts] : [LIVE.search, LIVE.short]) {
+      const names = { sqlite: [LIVE.search, LIVE.short, LIVE.fts], mysql: [LIVE.search, LIVE.short, LIVE.grams], postgres: [LIVE.search, LIVE.short] }[c];
+      for (const name of names) {
         if (!(await knex().schema.hasTable(name))) missing.push(name);
       }
       if (missing.length === 0) return 'none';
@@ -179,6 +236,7 @@ export const searchTable = (strapi: Core.Strapi) => {
       for (let i = 0; i < old.length; i += INSERT_BATCH) {
         const batch = old.slice(i, i + INSERT_BATCH);
         if (client() === 'sqlite') await db(FTS_TABLE).whereIn('rowid', batch).delete();
+        if (client() === 'mysql') await db(GRAM_TABLE).whereIn('id', batch).delete();
         await db(SEARCH_TABLE).whereIn('id', batch).delete();
       }
       const grams = new Set<string>();
@@ -222,14 +280,16 @@ export const searchTable = (strapi: Core.Strapi) => {
       }
       const lookup = lookupGrams(term);
       const contains = client() === 'postgres' ? 'strpos(folded, ?) > 0' : client() === 'sqlite' ? 'instr(folded, ?) > 0' : 'LOCATE(?, folded) > 0';
-      if (lookup.short || client() === 'mysql') {
+      if (lookup.short) {
         // Read in id order until the limit: quick when many match, so first make sure someone can.
         if (!(await someKeyMayContain(db, term, lookup.short))) return [];
         return ids(db, `SELECT id FROM ${SEARCH_TABLE} WHERE ${contains}${fields} ORDER BY id LIMIT ?`, [term, rows]);
       }
       // PostgreSQL may read the table in id order for a trigram it has no statistics for, which for a
-      // term nobody has means reading all of it: a pair of characters no key has ends it first.
-      if (client() === 'postgres' && !(await someKeyMayContain(db, term, false))) return [];
+      // term nobody has means reading all of it (MySQL: a trigram's rows): a pair of characters no
+      // key has ends it first.
+      if (client() !== 'sqlite' && !(await someKeyMayContain(db, term, false))) return [];
+      if (client() === 'mysql') return findOnMysql(db, term, lookup, rows, withEmail);
       const check = lookup.exact ? '' : ` AND ${contains}`;
       const checkTerm = lookup.exact ? [] : [term];
       if (client() === 'sqlite') {
@@ -263,7 +323,7 @@ export const searchTable = (strapi: Core.Strapi) => {
         if (early.length === rows) return early;
       }
       const found = await ids(db, `SELECT id FROM ${SEARCH_TABLE} WHERE grams @> ?::text[]${check}${fields} LIMIT ${PG_CANDIDATES}`, [
-        lookup.grams,
+        asked(term, lookup.grams),
         ...checkTerm,
       ]);
       if (found.length < PG_CANDIDATES) return found.sort((a, b) => a - b).slice(0, rows);
