@@ -142,7 +142,7 @@ const searchReport = (rows) => {
 };
 
 /** PostgreSQL at 100,000 users: terms mixing very common and rare trigrams, ≤ 3× too. */
-const MIXED = 'common letters, rare digits (`ember10000`)';
+const MIXED = 'rare and very common trigrams (`10000@example`)';
 const MIXED_TARGET = 3;
 
 const checksOf = (rows) =>

@@ -175,10 +175,9 @@ const searchTerms = async (strapi, count) => {
     terms.exact.push(name.toUpperCase());
     terms.prefix.push(name.slice(0, 3 + random(4)).toUpperCase());
     const from = random(Math.max(1, name.length - 4));
-    // A given name's last letters (trigrams one user in 40 has) and the whole number (rare ones),
-    // like `ember10000` among `member…` users.
-    const [, letters, digits] = /^(.*?)(\d*)$/.exec(row.username);
-    const mixed = `${letters.slice(-4)}${digits}`;
+    // Trigrams every user's email has and rare ones, as `ember10000` has among `member…` users:
+    // a username's number and the address's domain.
+    const mixed = `${/\d*$/.exec(row.username)[0]}@example`;
     terms.contains.push(i % 2 ? name.slice(from, from + 4) : i % 4 === 0 ? row.username.slice(-5, -1) : mixed);
     terms.mixed.push(mixed);
     terms.ids10.push(Array.from({ length: 10 }, () => 1 + random(Number(max))).join(','));

@@ -50,8 +50,8 @@ const ARRAY_BATCH = 10_000;
 const MAX_PAIRS_CHECKED = 16;
 /** MySQL: a trigram's rows are counted up to this many, to find a term's rarest trigrams (see find). */
 const MYSQL_GRAM_COUNT_CAP = 1000;
-/** PostgreSQL: a term with rare trigrams asks the GIN index for at most this many of them, the rarest. */
-const PG_RARE_GRAMS = 3;
+/** PostgreSQL: a trigram in at least this share of the rows is left out of a lookup that has rarer ones. */
+const PG_VERY_COMMON_SHARE = 0.05;
 /** Rows PostgreSQL reads in id order before it asks its trigram index, for a common term (see find). */
 const PG_EARLY_ROWS = 4000;
 /** A term whose every trigram is in at least this share of the rows counts as common (see find). */
@@ -105,15 +105,15 @@ export const searchTable = (strapi: Core.Strapi) => {
     return grams.every((gram) => (gramStats.shares.get(gram) ?? 0) >= PG_COMMON_SHARE);
   };
   /**
-   * The trigrams PostgreSQL's GIN index is asked for: a term with rare trigrams (in fewer than
-   * PG_COMMON_SHARE of the rows, or not in the statistics at all), only its PG_RARE_GRAMS rarest,
-   * the whole term being checked after; reading a common trigram's long list of rows would cost
-   * more than it leaves out. Otherwise the lookup's own (all common).
+   * The trigrams PostgreSQL's GIN index is asked for: the lookup's own but those in at least
+   * PG_VERY_COMMON_SHARE of the rows, when some are left (the whole term is checked after). Such a
+   * trigram's list of rows is long to read (`ember10000` among 100,000 `member…` users: `emb`,
+   * `mbe`, `ber` in every row) and leaves out few of the rarer trigrams' rows; a less common one is
+   * kept, as each row it leaves out is a row not fetched from the table.
    */
-  const asked = (term: string, grams: string[]) => {
-    const share = (gram: string) => gramStats.shares.get(gram) ?? 0;
-    const rare = trigrams(term).filter((gram) => share(gram) < PG_COMMON_SHARE);
-    return rare.length === 0 ? grams : rare.sort((a, b) => share(a) - share(b)).slice(0, PG_RARE_GRAMS);
+  const asked = (grams: string[]) => {
+    const rarer = grams.filter((gram) => (gramStats.shares.get(gram) ?? 0) < PG_VERY_COMMON_SHARE);
+    return rarer.length > 0 ? rarer : grams;
   };
 
   const addShort = async (db: Knex, grams: Iterable<string>, t: IndexTables = LIVE) => {
@@ -334,7 +334,7 @@ export const searchTable = (strapi: Core.Strapi) => {
         if (early.length === rows) return early;
       }
       const found = await ids(db, `SELECT id FROM ${SEARCH_TABLE} WHERE grams @> ?::text[]${check}${fields} LIMIT ${PG_CANDIDATES}`, [
-        asked(term, lookup.grams),
+        asked(lookup.grams),
         ...checkTerm,
       ]);
       if (found.length < PG_CANDIDATES) return found.sort((a, b) => a - b).slice(0, rows);
