@@ -48,8 +48,6 @@ const GRAM_INSERT_BATCH = 10_000;
 const ARRAY_BATCH = 10_000;
 /** Pairs of a long term looked up before MariaDB reads its table for it. */
 const MAX_PAIRS_CHECKED = 16;
-/** MySQL: a trigram's rows are counted up to this many, to find a term's rarest trigrams (see find). */
-const MYSQL_GRAM_COUNT_CAP = 1000;
 /** PostgreSQL: a trigram in at least this share of the rows is left out of a lookup that has rarer ones. */
 const PG_VERY_COMMON_SHARE = 0.05;
 /** Rows PostgreSQL reads in id order before it asks its trigram index, for a common term (see find). */
@@ -182,26 +180,25 @@ export const searchTable = (strapi: Core.Strapi) => {
 
   /**
    * MySQL `contains`, three characters or more: the rows of the term's rarest trigram, read in id
-   * order through the index on (gram, id), each kept when it also holds the next rarest (a key
-   * lookup) and its key contains the term (LOCATE), until the limit. Which trigrams are rarest is
-   * counted first, each up to MYSQL_GRAM_COUNT_CAP rows: a term some trigram of which few rows
-   * hold reads about that many; a common term meets its matches early in id order.
+   * order through the index on (gram, id), each kept when it also holds the next rarest and its key
+   * contains the term (LOCATE), until the limit. Which trigrams are rarest the
+   * server's estimates say: a term some trigram of which few rows hold reads about that many; a
+   * common term meets its matches early in id order.
    */
   const findOnMysql = async (db: Knex, term: string, lookup: { grams: string[]; exact: boolean }, rows: number, withEmail: boolean) => {
     const byGram = `${GRAM_TABLE} g FORCE INDEX (${MYSQL_GRAM_INDEX})`;
     const fields = fieldFilter(withEmail, 'g.id');
     if (lookup.exact) return ids(db, `SELECT g.id AS id FROM ${byGram} WHERE g.gram = ?${fields} ORDER BY g.id LIMIT ?`, [term, rows]);
-    const counts = rowsOf(
-      await db.raw(
-        lookup.grams
-          .map((_, i) => `SELECT ${i} AS id, COUNT(*) AS n FROM (SELECT 1 FROM ${GRAM_TABLE} FORCE INDEX (${MYSQL_GRAM_INDEX}) WHERE gram = ? LIMIT ${MYSQL_GRAM_COUNT_CAP}) c`)
-          .join(' UNION ALL '),
-        lookup.grams
-      )
-    ) as unknown as { id: number | string; n: number | string }[];
-    const [first, second] = counts.map((row) => ({ gram: lookup.grams[Number(row.id)], n: Number(row.n) })).sort((a, b) => a.n - b.n);
-    if (first.n === 0) return [];
-    const also = second ? `JOIN ${GRAM_TABLE} h ON h.id = g.id AND h.gram = ? ` : '';
+    // The server's own estimate of each trigram's rows (two dives into the index, no rows read):
+    // exact for a few, about right for many.
+    const plan = rowsOf(
+      await db.raw(`EXPLAIN ${lookup.grams.map(() => `SELECT 1 FROM ${GRAM_TABLE} FORCE INDEX (${MYSQL_GRAM_INDEX}) WHERE gram = ?`).join(' UNION ALL ')}`, lookup.grams)
+    ) as unknown as { id: number | string | null; rows: number | string | null }[];
+    const estimate = new Map(plan.filter((row) => row.id !== null).map((row) => [Number(row.id) - 1, Number(row.rows ?? 0)]));
+    const [first, second] = lookup.grams.map((gram, i) => ({ gram, n: estimate.get(i) ?? 0 })).sort((a, b) => a.n - b.n);
+    // The next rarest's rows are looked up in the same index: a few pages, where the table's own
+    // key (id, gram) would read a page per candidate (more than the buffer pool holds, on a large site).
+    const also = second ? `JOIN ${GRAM_TABLE} h FORCE INDEX (${MYSQL_GRAM_INDEX}) ON h.gram = ? AND h.id = g.id ` : '';
     return ids(
       db,
       `SELECT STRAIGHT_JOIN g.id AS id FROM ${byGram} ${also}JOIN ${SEARCH_TABLE} s ON s.id = g.id
