@@ -195,7 +195,10 @@ export const searchTable = (strapi: Core.Strapi) => {
       await db.raw(`EXPLAIN ${lookup.grams.map(() => `SELECT 1 FROM ${GRAM_TABLE} FORCE INDEX (${MYSQL_GRAM_INDEX}) WHERE gram = ?`).join(' UNION ALL ')}`, lookup.grams)
     ) as unknown as { id: number | string | null; rows: number | string | null }[];
     const estimate = new Map(plan.filter((row) => row.id !== null).map((row) => [Number(row.id) - 1, Number(row.rows ?? 0)]));
-    const [first, second] = lookup.grams.map((gram, i) => ({ gram, n: estimate.get(i) ?? 0 })).sort((a, b) => a.n - b.n);
+    const byRows = lookup.grams.map((gram, i) => ({ gram, at: term.indexOf(gram), n: estimate.get(i) ?? 0 })).sort((a, b) => a.n - b.n);
+    const first = byRows[0];
+    // The next rarest that does not overlap it, if any: overlapping trigrams (`577`, `772`) mostly hold the same rows.
+    const second = byRows.find((gram) => Math.abs(gram.at - first.at) >= 3) ?? byRows[1];
     // The next rarest's rows are looked up in the same index: a few pages, where the table's own
     // key (id, gram) would read a page per candidate (more than the buffer pool holds, on a large site).
     const also = second ? `JOIN ${GRAM_TABLE} h FORCE INDEX (${MYSQL_GRAM_INDEX}) ON h.gram = ? AND h.id = g.id ` : '';
