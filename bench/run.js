@@ -400,7 +400,8 @@ connections ÷ requests/s.
   appends and a user's rows are replaced by key, and an index on (\`gram\`, \`id\`) built once the rows
   are in. A \`contains\` term asks the server's estimate of each of its lookup trigrams' rows
   (\`EXPLAIN\` of one statement: two dives into the index each, no rows read), reads the rarest
-  one's rows in id order, keeps those that hold the next rarest too (looked up in the same index:
+  one's rows in id order, keeps those that hold the next rarest that does not overlap it (\`577\` and
+  \`772\` mostly hold the same rows) too (looked up in the same index:
   a few pages, where the table's key cost a page per candidate once the table outgrew the 128 MB
   buffer pool, 4.7 against 0.7 ms a term) and whose value contains the term (\`LOCATE\`), until the
   limit: a term few users have reads about as many rows, a common one meets its matches early.
