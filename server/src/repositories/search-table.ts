@@ -46,7 +46,7 @@ const INSERT_BATCH = 500;
 /** MySQL: trigram rows per INSERT (about 20 bytes each). */
 const GRAM_INSERT_BATCH = 10_000;
 const ARRAY_BATCH = 10_000;
-/** Pairs of a long term looked up before MariaDB reads its table for it. */
+/** Pairs of a long term looked up before PostgreSQL or MySQL look up its trigrams. */
 const MAX_PAIRS_CHECKED = 16;
 /** PostgreSQL: a trigram in at least this share of the rows is left out of a lookup that has rarer ones. */
 const PG_VERY_COMMON_SHARE = 0.05;
@@ -179,11 +179,10 @@ export const searchTable = (strapi: Core.Strapi) => {
     withEmail ? '' : ` AND ${column} % ${FIELDS_PER_USER} <> ${SearchField.Email}`;
 
   /**
-   * MySQL `contains`, three characters or more: the rows of the term's rarest trigram, read in id
-   * order through the index on (gram, id), each kept when it also holds the next rarest and its key
-   * contains the term (LOCATE), until the limit. Which trigrams are rarest the
-   * server's estimates say: a term some trigram of which few rows hold reads about that many; a
-   * common term meets its matches early in id order.
+   * MySQL `contains`, three characters or more: the rows of the term's rarest trigram (by the
+   * server's estimates), read in id order through the index on (gram, id), each kept when it also
+   * holds a second trigram and its key contains the term (LOCATE), until the limit. A term some
+   * trigram of which few rows hold reads about that many; a common one meets its matches early.
    */
   const findOnMysql = async (db: Knex, term: string, lookup: { grams: string[]; exact: boolean }, rows: number, withEmail: boolean) => {
     const byGram = `${GRAM_TABLE} g FORCE INDEX (${MYSQL_GRAM_INDEX})`;
@@ -191,9 +190,8 @@ export const searchTable = (strapi: Core.Strapi) => {
     if (lookup.exact) return ids(db, `SELECT g.id AS id FROM ${byGram} WHERE g.gram = ?${fields} ORDER BY g.id LIMIT ?`, [term, rows]);
     // The server's own estimate of each trigram's rows (two dives into the index, no rows read):
     // exact for a few, about right for many.
-    const plan = rowsOf(
-      await db.raw(`EXPLAIN ${lookup.grams.map(() => `SELECT 1 FROM ${GRAM_TABLE} FORCE INDEX (${MYSQL_GRAM_INDEX}) WHERE gram = ?`).join(' UNION ALL ')}`, lookup.grams)
-    ) as unknown as { id: number | string | null; rows: number | string | null }[];
+    const each = lookup.grams.map(() => `SELECT 1 FROM ${byGram} WHERE g.gram = ?`).join(' UNION ALL ');
+    const plan = rowsOf(await db.raw(`EXPLAIN ${each}`, lookup.grams)) as unknown as { id: number | string | null; rows: number | string | null }[];
     const estimate = new Map(plan.filter((row) => row.id !== null).map((row) => [Number(row.id) - 1, Number(row.rows ?? 0)]));
     const byRows = lookup.grams.map((gram, i) => ({ gram, at: term.indexOf(gram), n: estimate.get(i) ?? 0 })).sort((a, b) => a.n - b.n);
     const first = byRows[0];
