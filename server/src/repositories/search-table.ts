@@ -274,8 +274,9 @@ export const searchTable = (strapi: Core.Strapi) => {
     /**
      * Row ids matching the folded term, best first: `exact` and `prefix` in key order (then user),
      * `contains` in user order. At most `rows` rows: a user may match with more than one field.
+     * `current`: whether the live index is of this format (false while the rebuild an upgrade asks for is due).
      */
-    async find(term: string, mode: SearchMode, rows: number, withEmail: boolean): Promise<number[]> {
+    async find(term: string, mode: SearchMode, rows: number, withEmail: boolean, current = true): Promise<number[]> {
       const db = knex();
       const fields = fieldFilter(withEmail);
       if (mode === 'exact') {
@@ -289,7 +290,8 @@ export const searchTable = (strapi: Core.Strapi) => {
       }
       const lookup = lookupGrams(term);
       const contains = client() === 'postgres' ? 'strpos(folded, ?) > 0' : client() === 'sqlite' ? 'instr(folded, ?) > 0' : 'LOCATE(?, folded) > 0';
-      if (lookup.short) {
+      // MySQL, an index from before its trigram table (`current` false: a rebuild is due), as then.
+      if (lookup.short || (client() === 'mysql' && !current)) {
         // Read in id order until the limit: quick when many match, so first make sure someone can.
         if (!(await someKeyMayContain(db, term, lookup.short))) return [];
         return ids(db, `SELECT id FROM ${SEARCH_TABLE} WHERE ${contains}${fields} ORDER BY id LIMIT ?`, [term, rows]);
