@@ -162,7 +162,7 @@ const searchTerms = async (strapi, count) => {
   const meta = strapi.db.metadata.get(USER_UID);
   const col = (name) => meta.attributes[name].columnName || name;
   const [{ max }] = await strapi.db.connection(meta.tableName).max({ max: col('id') });
-  const terms = { exact: [], prefix: [], contains: [], ids10: [] };
+  const terms = { exact: [], prefix: [], contains: [], mixed: [], ids10: [] };
   let seed = 12345;
   const random = (n) => {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -175,7 +175,11 @@ const searchTerms = async (strapi, count) => {
     terms.exact.push(name.toUpperCase());
     terms.prefix.push(name.slice(0, 3 + random(4)).toUpperCase());
     const from = random(Math.max(1, name.length - 4));
-    terms.contains.push(i % 2 ? name.slice(from, from + 4) : row.username.slice(-5, -1));
+    // Trigrams every user's email has and rare ones, as `ember10000` has among `member…` users:
+    // a username's number and the address's domain.
+    const mixed = `${/\d*$/.exec(row.username)[0]}@example`;
+    terms.contains.push(i % 2 ? name.slice(from, from + 4) : i % 4 === 0 ? row.username.slice(-5, -1) : mixed);
+    terms.mixed.push(mixed);
     terms.ids10.push(Array.from({ length: 10 }, () => 1 + random(Number(max))).join(','));
   }
   return terms;

@@ -91,7 +91,8 @@ describeShared('two instances on one database', () => {
       client === 'postgres'
         ? (await a.strapi.db.connection.raw("SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE 'imbachat_search%'")).rows
         : (await a.strapi.db.connection.raw("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE 'imbachat_search%'"))[0];
-    expect(tables.map((row: { name?: string; NAME?: string }) => row.name ?? row.NAME).sort()).toEqual(['imbachat_search', 'imbachat_search_short']);
+    const own = client === 'mysql' ? ['imbachat_search_gram'] : [];
+    expect(tables.map((row: { name?: string; NAME?: string }) => row.name ?? row.NAME).sort()).toEqual(['imbachat_search', ...own, 'imbachat_search_short'].sort());
   }, 180_000);
 
   it('a check asked of both at once is run by one, then the other: both answer, nothing is mended twice', async () => {

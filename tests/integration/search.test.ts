@@ -1,6 +1,8 @@
 import { restoreAfterEach } from '../helpers/restore';
+import { searchIndexOf, seedUsers, usersTable } from '../helpers/search-index';
 import { basic, configure, createSiteUser, expectNoSecretsIn, insertSiteUsers, startStrapi, type TestApp } from '../helpers/strapi';
 
+const client = process.env.DATABASE_CLIENT ?? 'sqlite';
 const LOGIN = 'chat';
 const PASSWORD = 'search-password-1';
 const AUTH = basic(LOGIN, PASSWORD);
@@ -137,4 +139,40 @@ describe('GET /api/imbachat/v1/search?q=&limit=', () => {
   it('refuses q given twice with 400', async () => {
     expect((await query('q=a&q=b')).status).toBe(400);
   });
+});
+
+describe('contains on 3,000 users: a term few users have', () => {
+  it('is answered from the trigram index, reading about as many rows as match (MySQL: from its rarest trigram; PostgreSQL: its very common trigrams left out)', async () => {
+    const seeded = await seedUsers(app.strapi, 3000, 'few');
+    await searchIndexOf(app.strapi).rebuild();
+    const seen: { sql: string; bindings: unknown[] }[] = [];
+    const listener = (query: { sql: string; bindings?: unknown[] }) => {
+      if (/imbachat_search/.test(query.sql)) seen.push({ sql: query.sql, bindings: query.bindings ?? [] });
+    };
+    const knex = app.strapi.db.connection;
+    knex.on('query', listener);
+    try {
+      // Its username and its name hold it; `few12340` and up were not seeded.
+      expect(await found('FEW1234')).toEqual([seeded[1234]]);
+    } finally {
+      knex.removeListener('query', listener);
+    }
+    if (client === 'mysql') {
+      const lookup = seen.find((query) => /LOCATE/.test(query.sql))!;
+      const [plan] = (await knex.raw(`EXPLAIN ${lookup.sql}`, lookup.bindings as never)) as [{ table: string; type: string; key: string | null; rows: number }[]];
+      // Read from a rare trigram's rows (`123`: a dozen of the 9,000 rows), every other table by key.
+      expect(plan[0]).toMatchObject({ table: 'g', key: 'imbachat_search_gram_gram' });
+      expect(Number(plan[0].rows)).toBeLessThan(50);
+      expect(plan.filter((row) => row.type === 'ALL' || row.type === 'index')).toEqual([]);
+    }
+    if (client === 'postgres') {
+      const lookup = seen.find((query) => /@>/.test(query.sql))!;
+      // `few` and `ew1`, in every row or a third of them, are not read from the GIN index.
+      expect(lookup.bindings[0]).toEqual(expect.arrayContaining(['123', '234']));
+      expect(lookup.bindings[0]).not.toContain('few');
+    }
+    const { name, col } = usersTable(app.strapi);
+    await knex(name).where(col('username'), 'like', 'few%').delete();
+    await searchIndexOf(app.strapi).check();
+  }, 120_000);
 });

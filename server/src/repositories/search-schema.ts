@@ -11,12 +11,14 @@ export interface IndexTables {
   short: string;
   /** SQLite's FTS5 trigram index over `search.folded`. */
   fts: string;
+  /** MySQL/MariaDB: each row's distinct trigrams, one row per (row id, trigram), for `contains`. */
+  grams: string;
 }
 
-export const LIVE: IndexTables = { search: 'imbachat_search', short: 'imbachat_search_short', fts: 'imbachat_search_trigrams' };
-export const NEXT: IndexTables = { search: 'imbachat_search_next', short: 'imbachat_search_short_next', fts: 'imbachat_search_trigrams_next' };
+export const LIVE: IndexTables = { search: 'imbachat_search', short: 'imbachat_search_short', fts: 'imbachat_search_trigrams', grams: 'imbachat_search_gram' };
+export const NEXT: IndexTables = { search: 'imbachat_search_next', short: 'imbachat_search_short_next', fts: 'imbachat_search_trigrams_next', grams: 'imbachat_search_gram_next' };
 /** Where the live tables go during a swap, dropped right after it. */
-export const OLD: IndexTables = { search: 'imbachat_search_old', short: 'imbachat_search_short_old', fts: 'imbachat_search_trigrams_old' };
+export const OLD: IndexTables = { search: 'imbachat_search_old', short: 'imbachat_search_short_old', fts: 'imbachat_search_trigrams_old', grams: 'imbachat_search_gram_old' };
 
 /** Index and key names. PostgreSQL's and SQLite's are schema-wide, so the next tables' differ from the live ones'. */
 export interface IndexNames {
@@ -37,6 +39,8 @@ export const NEXT_NAMES: IndexNames = {
   folded: 'imbachat_search_next_folded',
   grams: 'imbachat_search_next_grams',
 };
+/** MySQL: the index on (gram, id) of the trigram table (MySQL's index names are the table's own). */
+export const MYSQL_GRAM_INDEX = 'imbachat_search_gram_gram';
 /** SQLite cannot rename an index: a next table's takes whichever of these its live twin does not hold. */
 export const SQLITE_FOLDED_NAMES = ['imbachat_search_folded', 'imbachat_search_folded_b'];
 
@@ -60,6 +64,9 @@ export const tablesDdl = (client: Client, t: IndexTables, n: IndexNames): string
     return [
       `CREATE TABLE ${t.search} (id BIGINT PRIMARY KEY, folded VARBINARY(1020) NOT NULL, source VARBINARY(${SOURCE_CHARS * 4}) NOT NULL)`,
       `CREATE TABLE ${t.short} (gram VARBINARY(8) PRIMARY KEY)`,
+      // Written in id order (a rebuild appends; a user's rows go by key); read by trigram through
+      // the index on (gram, id) a rebuild adds once the rows are in.
+      `CREATE TABLE ${t.grams} (id BIGINT NOT NULL, gram VARBINARY(12) NOT NULL, PRIMARY KEY (id, gram))`,
     ];
   }
   // SQLite grows its index with the rows: building it afterwards would hold the one connection too long.
@@ -76,6 +83,8 @@ export const indexesDdl = (client: Client, t: IndexTables, n: IndexNames): strin
   if (client === 'postgres') {
     return [`CREATE INDEX ${n.folded} ON ${t.search} (folded, id)`, `CREATE INDEX ${n.grams} ON ${t.search} USING gin (grams)`];
   }
-  if (client === 'mysql') return [`ALTER TABLE ${t.search} ADD INDEX ${LIVE_NAMES.folded} (folded, id)`];
+  if (client === 'mysql') {
+    return [`ALTER TABLE ${t.search} ADD INDEX ${LIVE_NAMES.folded} (folded, id)`, `ALTER TABLE ${t.grams} ADD INDEX ${MYSQL_GRAM_INDEX} (gram, id)`];
+  }
   return [];
 };

@@ -81,7 +81,10 @@ export const searchSwap = (strapi: Core.Strapi, table: SearchTable) => {
     }
   };
 
-  const tablesOf = (t: typeof LIVE) => (client() === 'sqlite' ? [t.fts, t.short, t.search] : [t.short, t.search]);
+  const tablesOf = (t: typeof LIVE) => {
+    const c = client();
+    return c === 'sqlite' ? [t.fts, t.short, t.search] : c === 'mysql' ? [t.grams, t.short, t.search] : [t.short, t.search];
+  };
 
   // PostgreSQL's lock_not_available, or a MySQL rename that gave way.
   const isLockTimeout = (error: unknown) => (error as { code?: string }).code === '55P03' || renameGaveWay(error);
@@ -108,11 +111,13 @@ export const searchSwap = (strapi: Core.Strapi, table: SearchTable) => {
       await renameWithin(
         knex(),
         session,
-        `${LIVE.search} TO ${OLD.search}, ${NEXT.search} TO ${LIVE.search}, ${LIVE.short} TO ${OLD.short}, ${NEXT.short} TO ${LIVE.short}`,
+        tablesOf(LIVE)
+          .map((live, i) => `${live} TO ${tablesOf(OLD)[i]}, ${tablesOf(NEXT)[i]} TO ${live}`)
+          .join(', '),
         LOCK_WAIT_MS,
         mariaDb
       );
-      await run(session, [`DROP TABLE ${OLD.search}, ${OLD.short}`]);
+      await run(session, [`DROP TABLE ${tablesOf(OLD).join(', ')}`]);
       return;
     }
     const [live, next, old] = [tablesOf(LIVE), tablesOf(NEXT), tablesOf(OLD)];

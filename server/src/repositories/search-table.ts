@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { SearchMode } from '../../../contract';
 import { addShortGrams, lookupGrams, pairs, prefixUpperBound, trigrams } from '../utils/search-keys';
-import { LIVE, LIVE_NAMES, indexesDdl, tablesDdl, type Client, type IndexTables } from './search-schema';
+import { LIVE, LIVE_NAMES, MYSQL_GRAM_INDEX, indexesDdl, tablesDdl, type Client, type IndexTables } from './search-schema';
 import { FIELDS_PER_USER, SearchField } from './search-source';
 
 /**
@@ -16,8 +16,9 @@ import { FIELDS_PER_USER, SearchField } from './search-source';
  *   serves `exact` and `prefix` by seeking (SQLite: or `imbachat_search_folded_b`, see search-swap).
  * - `contains`, three characters or more: PostgreSQL keeps each row's trigrams in a `grams text[]`
  *   column with a GIN index (`imbachat_search_grams`); SQLite in an FTS5 table with its trigram
- *   tokenizer (`imbachat_search_trigrams`, contentless: only the index). MariaDB/MySQL have no such
- *   index: there the table is read in id order until the limit is reached.
+ *   tokenizer (`imbachat_search_trigrams`, contentless: only the index). MariaDB/MySQL, which have
+ *   no trigram index, in a table of the plugin's own (`imbachat_search_gram`: one row per row id
+ *   and distinct trigram, with an index on (gram, id)), read from the term's rarest trigram on.
  * - `contains`, one or two characters: `imbachat_search_short` lists every run of one or two
  *   characters some key has held since the last rebuild, so a term nobody has is answered at once;
  *   other short terms read the table in id order until the limit is reached.
@@ -25,6 +26,7 @@ import { FIELDS_PER_USER, SearchField } from './search-source';
 export const SEARCH_TABLE = LIVE.search;
 const SHORT_TABLE = LIVE.short;
 const FTS_TABLE = LIVE.fts;
+const GRAM_TABLE = LIVE.grams;
 
 export { SearchField };
 const FIELDS = [SearchField.Name, SearchField.Username, SearchField.Email];
@@ -41,9 +43,13 @@ export interface SearchRow {
 
 /** Rows per INSERT: well under every database's limit on bound parameters. */
 const INSERT_BATCH = 500;
+/** MySQL: trigram rows per INSERT (about 20 bytes each). */
+const GRAM_INSERT_BATCH = 10_000;
 const ARRAY_BATCH = 10_000;
-/** Pairs of a long term looked up before MariaDB reads its table for it. */
+/** Pairs of a long term looked up before PostgreSQL or MySQL look up its trigrams. */
 const MAX_PAIRS_CHECKED = 16;
+/** PostgreSQL: a trigram in at least this share of the rows is left out of a lookup that has rarer ones. */
+const PG_VERY_COMMON_SHARE = 0.05;
 /** Rows PostgreSQL reads in id order before it asks its trigram index, for a common term (see find). */
 const PG_EARLY_ROWS = 4000;
 /** A term whose every trigram is in at least this share of the rows counts as common (see find). */
@@ -96,11 +102,39 @@ export const searchTable = (strapi: Core.Strapi) => {
     }
     return grams.every((gram) => (gramStats.shares.get(gram) ?? 0) >= PG_COMMON_SHARE);
   };
+  /**
+   * The trigrams PostgreSQL's GIN index is asked for: the lookup's own but those in at least
+   * PG_VERY_COMMON_SHARE of the rows, when some are left (the whole term is checked after). Such a
+   * trigram's list of rows is long to read (`ember10000` among 100,000 `member…` users: `emb`,
+   * `mbe`, `ber` in every row) and leaves out few of the rarer trigrams' rows; a less common one is
+   * kept, as each row it leaves out is a row not fetched from the table.
+   */
+  const asked = (grams: string[]) => {
+    const rarer = grams.filter((gram) => (gramStats.shares.get(gram) ?? 0) < PG_VERY_COMMON_SHARE);
+    return rarer.length > 0 ? rarer : grams;
+  };
 
   const addShort = async (db: Knex, grams: Iterable<string>, t: IndexTables = LIVE) => {
     const rows = [...grams].map((gram) => ({ gram }));
     for (let i = 0; i < rows.length; i += INSERT_BATCH) {
       await db(t.short).insert(rows.slice(i, i + INSERT_BATCH)).onConflict('gram').ignore();
+    }
+  };
+
+  /**
+   * MySQL: each row's distinct trigrams into the trigram table. Written as literals (the id an
+   * integer, the trigram's UTF-8 bytes in hex), nothing else: tens of rows a user, so no bindings.
+   * In key order (id, then bytes): a rebuild's batch then appends and fills the table's pages.
+   */
+  const insertGrams = async (db: Knex, rows: SearchRow[], t: IndexTables) => {
+    const values: string[] = [];
+    for (const row of [...rows].sort((a, b) => a.id - b.id)) {
+      if (!Number.isSafeInteger(row.id)) throw new Error(`search row id ${row.id} is not an integer`);
+      const hex = trigrams(row.folded).map((gram) => Buffer.from(gram, 'utf8').toString('hex'));
+      for (const gram of hex.sort()) values.push(`(${row.id},X'${gram}')`);
+    }
+    for (let i = 0; i < values.length; i += GRAM_INSERT_BATCH) {
+      await db.raw(`INSERT INTO ${t.grams} (id, gram) VALUES ${values.slice(i, i + GRAM_INSERT_BATCH).join(',')}`);
     }
   };
 
@@ -124,6 +158,7 @@ export const searchTable = (strapi: Core.Strapi) => {
       } else {
         await db(t.search).insert(batch);
         if (client() === 'sqlite') await db(t.fts).insert(batch.map((row) => ({ rowid: row.id, folded: row.folded })));
+        else await insertGrams(db, batch, t);
       }
     }
     for (const row of rows) addShortGrams(row.folded, grams);
@@ -143,6 +178,36 @@ export const searchTable = (strapi: Core.Strapi) => {
   const fieldFilter = (withEmail: boolean, column = 'id') =>
     withEmail ? '' : ` AND ${column} % ${FIELDS_PER_USER} <> ${SearchField.Email}`;
 
+  /**
+   * MySQL `contains`, three characters or more: the rows of the term's rarest trigram (by the
+   * server's estimates), read in id order through the index on (gram, id), each kept when it also
+   * holds a second trigram and its key contains the term (LOCATE), until the limit. A term some
+   * trigram of which few rows hold reads about that many; a common one meets its matches early.
+   */
+  const findOnMysql = async (db: Knex, term: string, lookup: { grams: string[]; exact: boolean }, rows: number, withEmail: boolean) => {
+    const byGram = `${GRAM_TABLE} g FORCE INDEX (${MYSQL_GRAM_INDEX})`;
+    const fields = fieldFilter(withEmail, 'g.id');
+    if (lookup.exact) return ids(db, `SELECT g.id AS id FROM ${byGram} WHERE g.gram = ?${fields} ORDER BY g.id LIMIT ?`, [term, rows]);
+    // The server's own estimate of each trigram's rows (two dives into the index, no rows read):
+    // exact for a few, about right for many.
+    const each = lookup.grams.map(() => `SELECT 1 FROM ${byGram} WHERE g.gram = ?`).join(' UNION ALL ');
+    const plan = rowsOf(await db.raw(`EXPLAIN ${each}`, lookup.grams)) as unknown as { id: number | string | null; rows: number | string | null }[];
+    const estimate = new Map(plan.filter((row) => row.id !== null).map((row) => [Number(row.id) - 1, Number(row.rows ?? 0)]));
+    const byRows = lookup.grams.map((gram, i) => ({ gram, at: term.indexOf(gram), n: estimate.get(i) ?? 0 })).sort((a, b) => a.n - b.n);
+    const first = byRows[0];
+    // The next rarest that does not overlap it, if any: overlapping trigrams (`577`, `772`) mostly hold the same rows.
+    const second = byRows.find((gram) => Math.abs(gram.at - first.at) >= 3) ?? byRows[1];
+    // The next rarest's rows are looked up in the same index: a few pages, where the table's own
+    // key (id, gram) would read a page per candidate (more than the buffer pool holds, on a large site).
+    const also = second ? `JOIN ${GRAM_TABLE} h FORCE INDEX (${MYSQL_GRAM_INDEX}) ON h.gram = ? AND h.id = g.id ` : '';
+    return ids(
+      db,
+      `SELECT STRAIGHT_JOIN g.id AS id FROM ${byGram} ${also}JOIN ${SEARCH_TABLE} s ON s.id = g.id
+       WHERE g.gram = ?${fields} AND LOCATE(?, s.folded) > 0 ORDER BY g.id LIMIT ?`,
+      [...(second ? [second.gram] : []), first.gram, term, rows]
+    );
+  };
+
   return {
     /**
      * Creates the live index's tables that are missing, each with its indexes (never an index alone:
@@ -153,7 +218,8 @@ export const searchTable = (strapi: Core.Strapi) => {
     async ensure(): Promise<'all' | 'part' | 'none'> {
       const c = client();
       const missing: string[] = [];
-      for (const name of c === 'sqlite' ? [LIVE.search, LIVE.short, LIVE.fts] : [LIVE.search, LIVE.short]) {
+      const names = { sqlite: [LIVE.search, LIVE.short, LIVE.fts], mysql: [LIVE.search, LIVE.short, LIVE.grams], postgres: [LIVE.search, LIVE.short] }[c];
+      for (const name of names) {
         if (!(await knex().schema.hasTable(name))) missing.push(name);
       }
       if (missing.length === 0) return 'none';
@@ -179,6 +245,7 @@ export const searchTable = (strapi: Core.Strapi) => {
       for (let i = 0; i < old.length; i += INSERT_BATCH) {
         const batch = old.slice(i, i + INSERT_BATCH);
         if (client() === 'sqlite') await db(FTS_TABLE).whereIn('rowid', batch).delete();
+        if (client() === 'mysql') await db(GRAM_TABLE).whereIn('id', batch).delete();
         await db(SEARCH_TABLE).whereIn('id', batch).delete();
       }
       const grams = new Set<string>();
@@ -207,8 +274,9 @@ export const searchTable = (strapi: Core.Strapi) => {
     /**
      * Row ids matching the folded term, best first: `exact` and `prefix` in key order (then user),
      * `contains` in user order. At most `rows` rows: a user may match with more than one field.
+     * `current`: whether the live index is of this format (false while the rebuild an upgrade asks for is due).
      */
-    async find(term: string, mode: SearchMode, rows: number, withEmail: boolean): Promise<number[]> {
+    async find(term: string, mode: SearchMode, rows: number, withEmail: boolean, current = true): Promise<number[]> {
       const db = knex();
       const fields = fieldFilter(withEmail);
       if (mode === 'exact') {
@@ -222,14 +290,17 @@ export const searchTable = (strapi: Core.Strapi) => {
       }
       const lookup = lookupGrams(term);
       const contains = client() === 'postgres' ? 'strpos(folded, ?) > 0' : client() === 'sqlite' ? 'instr(folded, ?) > 0' : 'LOCATE(?, folded) > 0';
-      if (lookup.short || client() === 'mysql') {
+      // MySQL, an index from before its trigram table (`current` false: a rebuild is due), as then.
+      if (lookup.short || (client() === 'mysql' && !current)) {
         // Read in id order until the limit: quick when many match, so first make sure someone can.
         if (!(await someKeyMayContain(db, term, lookup.short))) return [];
         return ids(db, `SELECT id FROM ${SEARCH_TABLE} WHERE ${contains}${fields} ORDER BY id LIMIT ?`, [term, rows]);
       }
       // PostgreSQL may read the table in id order for a trigram it has no statistics for, which for a
-      // term nobody has means reading all of it: a pair of characters no key has ends it first.
-      if (client() === 'postgres' && !(await someKeyMayContain(db, term, false))) return [];
+      // term nobody has means reading all of it (MySQL: a trigram's rows): a pair of characters no
+      // key has ends it first.
+      if (client() !== 'sqlite' && !(await someKeyMayContain(db, term, false))) return [];
+      if (client() === 'mysql') return findOnMysql(db, term, lookup, rows, withEmail);
       const check = lookup.exact ? '' : ` AND ${contains}`;
       const checkTerm = lookup.exact ? [] : [term];
       if (client() === 'sqlite') {
@@ -263,7 +334,7 @@ export const searchTable = (strapi: Core.Strapi) => {
         if (early.length === rows) return early;
       }
       const found = await ids(db, `SELECT id FROM ${SEARCH_TABLE} WHERE grams @> ?::text[]${check}${fields} LIMIT ${PG_CANDIDATES}`, [
-        lookup.grams,
+        asked(lookup.grams),
         ...checkTerm,
       ]);
       if (found.length < PG_CANDIDATES) return found.sort((a, b) => a - b).slice(0, rows);

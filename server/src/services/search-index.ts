@@ -15,8 +15,12 @@ import { rebuildBeside } from './search-rebuild';
 import { rewriteUsers } from './search-rows';
 import type { NameSource } from '../site-user';
 
-/** Bumped when what the index holds changes shape: a site whose index is older rebuilds it (beside the live one). */
+/**
+ * Bumped when what the index holds changes shape: a site whose index is older rebuilds it (beside
+ * the live one). MySQL's is one more: its trigram table came after format 2.
+ */
 const INDEX_FORMAT = 2;
+const formatOf = (client: Client) => (client === 'mysql' ? INDEX_FORMAT + 1 : INDEX_FORMAT);
 /** How often the index is compared with the users table, by one instance of the site. */
 const CHECK_EVERY_MS = 10 * 60_000;
 /** SQLite: the pause between two batches of a rebuild or check while the site runs no statement. */
@@ -99,7 +103,7 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
     await store().set({ value: { ...(await readSignature()), ...change } });
   };
   const stale = (signature: Signature | null, names: NameSource) =>
-    signature?.format !== INDEX_FORMAT || signature.nameField !== names.name || (signature.nameTemplate ?? '') !== built(names).nameTemplate;
+    signature?.format !== formatOf(client()) || signature.nameField !== names.name || (signature.nameTemplate ?? '') !== built(names).nameTemplate;
 
   const stopIfClosing = () => {
     if (closing) throw new Abandoned();
@@ -163,7 +167,7 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
     const { users, swapped } = await rebuildBeside(deps(), session, names);
     if (!swapped) throw new Error('the rebuilt index could not be swapped in: its tables were never free for 50 ms');
     liveCurrent = true;
-    await writeSignature({ format: INDEX_FORMAT, ...built(names) });
+    await writeSignature({ format: formatOf(client()), ...built(names) });
     const check = await checkHeld(session, names);
     const ms = Date.now() - started;
     if (users >= 10_000) strapi.log.info(`[imbachat] Search index built: ${users.toLocaleString('en')} users in ${ms} ms`);
@@ -175,7 +179,7 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
     enqueue(() =>
       held(async (session) => {
         const names = await currentNames();
-        if (made === 'all') await writeSignature({ format: INDEX_FORMAT, ...built(names) });
+        if (made === 'all') await writeSignature({ format: formatOf(client()), ...built(names) });
         if (made === 'part' || stale(await readSignature(), names)) return rebuildHeld(session, names);
         return checkHeld(session, names);
       })
@@ -336,7 +340,7 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
     async prepare() {
       closing = false;
       const made = await table.ensure();
-      liveCurrent = made === 'all' || (await readSignature())?.format === INDEX_FORMAT;
+      liveCurrent = made === 'all' || (await readSignature())?.format === formatOf(client());
       // Prepared again (a second call, or after stop()): one subscription, never two refreshes per write.
       if (!unsubscribe) strapi.db.connection.on('query', counted);
       unsubscribe ??= strapi.db.lifecycles.subscribe(subscriber as never) as unknown as () => void;
@@ -430,7 +434,8 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (folded === '') return [];
       await settled();
       const fields = withEmail ? 3 : 2;
-      const rows = await table.find(folded, mode, limit * fields, withEmail);
+      // An index of an older format (a rebuild is due) is searched as that format was.
+      const rows = await table.find(folded, mode, limit * fields, withEmail, liveCurrent);
       const users: number[] = [];
       const seen = new Set<number>();
       for (const id of rows) {
