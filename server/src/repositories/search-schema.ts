@@ -2,7 +2,7 @@
  * The search index's tables as each database makes them (README: "What the plugin adds to your
  * database"), for the live index and for the one a rebuild fills beside it (`next`) and swaps in.
  */
-export type Client = 'sqlite' | 'postgres' | 'mysql';
+import type { Dialect } from './sql';
 
 export interface IndexTables {
   /** One row per indexed value: id = user id × 4 + field, the folded key, the value as the users table had it. */
@@ -48,7 +48,7 @@ export const SQLITE_FOLDED_NAMES = ['imbachat_search_folded', 'imbachat_search_f
 export const SOURCE_CHARS = 1000;
 
 /** The tables, without the secondary indexes a rebuild builds once the rows are in (PostgreSQL, MySQL). */
-export const tablesDdl = (client: Client, t: IndexTables, n: IndexNames): string[] => {
+export const tablesDdl = (client: Dialect, t: IndexTables, n: IndexNames): string[] => {
   if (client === 'postgres') {
     return [
       `CREATE TABLE ${t.search} (id BIGINT NOT NULL, folded VARCHAR(255) COLLATE "C" NOT NULL, grams TEXT[] NOT NULL,
@@ -79,7 +79,7 @@ export const tablesDdl = (client: Client, t: IndexTables, n: IndexNames): string
 };
 
 /** The secondary indexes of PostgreSQL and MySQL (MySQL's names are the table's own: the same for next). */
-export const indexesDdl = (client: Client, t: IndexTables, n: IndexNames): string[] => {
+export const indexesDdl = (client: Dialect, t: IndexTables, n: IndexNames): string[] => {
   if (client === 'postgres') {
     return [`CREATE INDEX ${n.folded} ON ${t.search} (folded, id)`, `CREATE INDEX ${n.grams} ON ${t.search} USING gin (grams)`];
   }

@@ -12,13 +12,10 @@ import {
   SQLITE_FOLDED_NAMES,
   indexesDdl,
   tablesDdl,
-  type Client,
   type IndexNames,
 } from './search-schema';
-import type { SearchRow, SearchTable } from './search-table';
-
-type SqliteStatement = { run(...values: unknown[]): unknown; all(...values: unknown[]): unknown[] };
-type SqliteConnection = { prepare(sql: string): SqliteStatement; transaction(work: () => void): () => void };
+import { searchTable, type SearchRow } from './search-table';
+import { announce, dialectOf, perStrapi, withConnection, type SqliteConnection, type SqliteStatement } from './sql';
 
 /** A swap that cannot take its locks within LOCK_WAIT_MS gives way and tries again after a pause. */
 const LOCK_WAIT_MS = 50;
@@ -35,9 +32,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * renaming, in a statement or transaction that waits at most LOCK_WAIT_MS for its locks (and tries
  * again) so that nothing queues behind it for long.
  */
-export const searchSwap = (strapi: Core.Strapi, table: SearchTable) => {
+export const searchSwap = perStrapi((strapi: Core.Strapi) => {
+  const table = searchTable(strapi);
   const knex = () => strapi.db.connection;
-  const client = () => strapi.db.dialect.client as Client;
+  const client = () => dialectOf(strapi);
   let mariaDb: boolean | undefined;
   /** SQLite: the next folded index's name, free while the live table holds the other one. */
   let nextNames: IndexNames = NEXT_NAMES;
@@ -46,23 +44,18 @@ export const searchSwap = (strapi: Core.Strapi, table: SearchTable) => {
    * SQLite: runs `work` on better-sqlite3's own handle, in one transaction, then gives the connection
    * back. Each statement is announced as knex announces its own (Strapi's query log, `query` listeners).
    */
-  const onSqlite = async <T>(work: (prepare: (sql: string) => SqliteStatement) => T): Promise<T> => {
-    const pool = knex().client as unknown as { acquireConnection(): Promise<SqliteConnection>; releaseConnection(c: SqliteConnection): Promise<void>; emit(event: 'query', data: object): void };
-    const connection = await pool.acquireConnection();
-    const prepare = (sql: string) => {
-      pool.emit('query', { method: 'raw', sql, bindings: [], options: {} });
-      return connection.prepare(sql);
-    };
-    try {
+  const onSqlite = <T>(work: (prepare: (sql: string) => SqliteStatement) => T): Promise<T> =>
+    withConnection<SqliteConnection, T>(strapi, (connection) => {
+      const prepare = (sql: string) => {
+        announce(strapi, sql);
+        return connection.prepare(sql);
+      };
       let result!: T;
       connection.transaction(() => {
         result = work(prepare);
       })();
       return result;
-    } finally {
-      await pool.releaseConnection(connection);
-    }
-  };
+    });
   const run = async (session: IndexSession, statements: string[]) => {
     for (const statement of statements) await session.raw(statement);
   };
@@ -179,7 +172,7 @@ export const searchSwap = (strapi: Core.Strapi, table: SearchTable) => {
     },
 
     /** The short grams, then the secondary indexes over the loaded rows (PostgreSQL: and its statistics). */
-    async finish(session: IndexSession, grams: Set<string>, pause: (busyMs: number) => Promise<void>) {
+    async completeNext(session: IndexSession, grams: Set<string>, pause: (busyMs: number) => Promise<void>) {
       const all = [...grams];
       for (let i = 0; i < all.length; i += GRAMS_BATCH) {
         const started = Date.now();
@@ -213,6 +206,6 @@ export const searchSwap = (strapi: Core.Strapi, table: SearchTable) => {
       return false;
     },
   };
-};
+});
 
 export type SearchSwap = ReturnType<typeof searchSwap>;

@@ -2,7 +2,8 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import type { SearchMode } from '../../../contract';
 import { addShortGrams, lookupGrams, pairs, prefixUpperBound, trigrams } from '../utils/search-keys';
-import { LIVE, LIVE_NAMES, MYSQL_GRAM_INDEX, indexesDdl, tablesDdl, type Client, type IndexTables } from './search-schema';
+import { LIVE, LIVE_NAMES, MYSQL_GRAM_INDEX, indexesDdl, tablesDdl, type IndexTables } from './search-schema';
+import { dialectOf, perStrapi, rawRows, selectRows } from './sql';
 import { FIELDS_PER_USER, SearchField } from './search-source';
 
 /**
@@ -61,17 +62,13 @@ const PG_CANDIDATES = 2000;
 /** Never part of a folded key (control characters are dropped), so it can join trigrams into one value. */
 const GRAM_SEPARATOR = '\u0001';
 
-export const searchTable = (strapi: Core.Strapi) => {
+export const searchTable = perStrapi((strapi: Core.Strapi) => {
   const knex = () => strapi.db.connection;
-  const client = () => strapi.db.dialect.client as Client;
-
-  const rowsOf = (result: unknown): { id: number | string }[] =>
-    (Array.isArray(result) ? (client() === 'mysql' ? result[0] : result) : (result as { rows: [] }).rows) as {
-      id: number | string;
-    }[];
+  const client = () => dialectOf(strapi);
+  const rowsOf = <Row = { id: number | string }>(result: unknown) => rawRows<Row>(strapi, result);
 
   const ids = async (db: Knex, sql: string, bindings: readonly unknown[] = []) =>
-    rowsOf(await db.raw(sql, bindings as Knex.RawBinding[])).map((row) => Number(row.id));
+    (await selectRows<{ id: number | string }>(strapi, db, sql, bindings)).map((row) => Number(row.id));
 
   /**
    * PostgreSQL's own count of the commonest trigrams (ANALYZE's most common elements of `grams`,
@@ -341,6 +338,6 @@ export const searchTable = (strapi: Core.Strapi) => {
       return ids(db, `SELECT id FROM ${SEARCH_TABLE} WHERE ${contains}${fields} ORDER BY id LIMIT ?`, [term, rows]);
     },
   };
-};
+});
 
 export type SearchTable = ReturnType<typeof searchTable>;

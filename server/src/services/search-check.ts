@@ -1,14 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { BUCKET_USERS, type SearchDrift, type SourceRow } from '../repositories/search-drift';
 import type { IndexSession } from '../repositories/search-lock';
-import type { Client } from '../repositories/search-schema';
+import type { Dialect } from '../repositories/sql';
 import type { SearchSource } from '../repositories/site-users';
 import { userOf, type SearchTable } from '../repositories/search-table';
 import { rewriteUsers } from './search-rows';
 import type { NameSource } from '../site-user';
 
 /** Users per range: SQLite compares the rows themselves, so its ranges are smaller (one query well under 100 ms). */
-const RANGE_USERS: Record<Client, number> = { sqlite: 1000, postgres: 5000, mysql: 5000 };
+const RANGE_USERS: Record<Dialect, number> = { sqlite: 1000, postgres: 5000, mysql: 5000 };
 /** Users re-indexed per transaction. */
 const REPAIR_BATCH = 100;
 
@@ -20,7 +20,7 @@ export interface CheckResult {
 }
 
 export interface CheckDeps {
-  client: Client;
+  client: Dialect;
   source: SearchSource;
   drift: SearchDrift;
   table: SearchTable;

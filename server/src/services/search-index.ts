@@ -4,7 +4,7 @@ import { USER_UID } from '../constants';
 import { searchDrift } from '../repositories/search-drift';
 import { isMariaDb } from '../repositories/mysql-rename';
 import { searchLock, type IndexSession } from '../repositories/search-lock';
-import { dialectOf } from '../repositories/sql';
+import { dialectOf, type Dialect } from '../repositories/sql';
 import { searchSource, siteUsers } from '../repositories/site-users';
 import { searchSwap } from '../repositories/search-swap';
 import { SearchField, searchTable, userOf } from '../repositories/search-table';
@@ -20,7 +20,7 @@ import type { NameSource } from '../site-user';
  * the live one). MySQL's is one more: its trigram table came after format 2.
  */
 const INDEX_FORMAT = 2;
-const formatOf = (client: Client) => (client === 'mysql' ? INDEX_FORMAT + 1 : INDEX_FORMAT);
+const formatOf = (client: Dialect) => (client === 'mysql' ? INDEX_FORMAT + 1 : INDEX_FORMAT);
 /** How often the index is compared with the users table, by one instance of the site. */
 const CHECK_EVERY_MS = 10 * 60_000;
 /** SQLite: the pause between two batches of a rebuild or check while the site runs no statement. */
@@ -79,7 +79,7 @@ const searchIndexService = ({ strapi }: { strapi: Core.Strapi }) => {
   const source = searchSource(strapi);
   const drift = searchDrift(strapi);
   const lock = searchLock(strapi);
-  const swap = searchSwap(strapi, table);
+  const swap = searchSwap(strapi);
   const client = () => dialectOf(strapi);
   const store = () => strapi.store({ type: 'plugin', name: 'imbachat', key: 'search-index' });
   let unsubscribe: (() => void) | undefined;

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Knex } from 'knex';
 import type { NameSource } from '../site-user';
 import type { IndexSession } from '../repositories/search-lock';
-import type { Client } from '../repositories/search-schema';
+import type { Dialect } from '../repositories/sql';
 import type { SourceUser } from '../repositories/search-source';
 import type { SearchSource } from '../repositories/site-users';
 import type { SearchSwap } from '../repositories/search-swap';
@@ -22,7 +22,7 @@ const nextSqlitePage = (size: number, ms: number) =>
   Math.round(Math.min(SQLITE_PAGE.max, Math.max(SQLITE_PAGE.min, (size * SQLITE_BATCH_MS) / Math.max(ms, 1), size / 2), size * 1.5));
 
 export interface RebuildDeps {
-  client: Client;
+  client: Dialect;
   source: SearchSource;
   swap: SearchSwap;
   /** Builds the page reads (run by the swap on its session). */
@@ -58,7 +58,7 @@ export const rebuildBeside = async (deps: RebuildDeps, session: IndexSession, na
     await deps.pause(busy);
   }
   deps.stopIfClosing();
-  await swap.finish(session, grams, deps.pause);
+  await swap.completeNext(session, grams, deps.pause);
   deps.stopIfClosing();
   const swapped = await swap.swap(session);
   if (!swapped) await swap.clear(session);

@@ -56,9 +56,6 @@ export const addShortGrams = (folded: string, into: Set<string>): Set<string> =>
   return into;
 };
 
-/** Every distinct run of one and two characters. */
-export const shortGrams = (folded: string): string[] => [...addShortGrams(folded, new Set())];
-
 /**
  * How a contains-lookup uses the index. A term of one or two characters is `short`: whether any key
  * holds it at all is known, and keys are then read in order. A longer term gives a few of its
