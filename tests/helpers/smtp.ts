@@ -89,17 +89,24 @@ export const startSmtp = async (): Promise<TestSmtp> => {
  * A mail server that takes the connection and never says a word: a send to it hangs until the
  * client gives up (what a provider stuck mid-send looks like). Answers its port.
  */
-export const startSilentSmtp = async (): Promise<{ port: number; stop(): Promise<void> }> => {
+export const startSilentSmtp = async (): Promise<{ port: number; connected: Promise<void>; stop(): Promise<void> }> => {
   const net = await import('node:net');
   const sockets = new Set<import('node:net').Socket>();
+  let reached!: () => void;
+  /** Resolves once a client has connected: a sender is then mid-send. */
+  const connected = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
   const server = net.createServer((socket) => {
     sockets.add(socket);
+    reached();
     socket.on('error', () => undefined);
     socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
+    connected,
     stop: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

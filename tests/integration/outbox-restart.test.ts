@@ -69,7 +69,7 @@ it('loses nothing to a restart: what was accepted and not yet sent goes out afte
   expect(await rows(site)).toHaveLength(0);
 });
 
-it('loses nothing to kill -9 right after the answer: another instance sends it once the lease runs out', async () => {
+it('loses nothing to kill -9 mid-send: another instance sends it once the lease runs out, in the window the dead one claimed', async () => {
   const user = await startSite('crashcora');
   // SQLite takes one process at a time well: this instance steps aside while the other one runs.
   const sqlite = site!.strapi.db.dialect.client === 'sqlite';
@@ -80,6 +80,8 @@ it('loses nothing to kill -9 right after the answer: another instance sends it o
     child = await startSecondInstance({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(silent.port), DATABASE_FILENAME: path.join(site!.dir, 'data.db') });
     const res = await request(child.url).post('/api/imbachat/v1/notifications').set('Authorization', AUTH).send({ email_to: user.email, title: 'Before the crash' });
     expect(res.body).toEqual(ok({ accepted: true }));
+    // Killed once it is mid-send: it has claimed the user's window by then.
+    await silent.connected;
     const exited = new Promise((resolve) => child!.process.once('exit', resolve));
     child.process.kill('SIGKILL');
     await exited;
@@ -90,6 +92,8 @@ it('loses nothing to kill -9 right after the answer: another instance sends it o
   if (sqlite) site = await startStrapi({ reuse: site, env: smtp.env });
   const [row] = await rows(site!);
   expect(row).toMatchObject({ email_to: user.email });
+  // The window was claimed with the row: whoever takes it over sends in that window.
+  expect(row.window_sent_at).not.toBeNull();
   // Leased to the dead instance: nobody else takes it before its lease runs out.
   await outbox(site!).drain();
   expect(await rows(site!)).toHaveLength(1);

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
 import { dbNowMs } from './db-clock';
 import { dialectOf, perStrapi, rawRows } from './sql';
 import { ensureOwnTable } from './own-table';
@@ -35,21 +36,21 @@ export const notifyTable = perStrapi((strapi: Core.Strapi) => {
   const now = () => dbNowMs(strapi);
 
   /** One more notification not emailed, and the count it makes, in one statement: each caller gets its own number. */
-  const countSkipped = async (userId: number, windowMs: number): Promise<{ skipped: number; remainingMs: number } | null> => {
+  const countSkipped = async (db: Knex, userId: number, windowMs: number): Promise<{ skipped: number; remainingMs: number } | null> => {
     type Row = { skipped: Numeric; sent_at: Numeric; now: Numeric };
     const left = (row: Row) => Math.max(0, Number(row.sent_at) + windowMs - Number(row.now));
     if (mysql()) {
       // No RETURNING: LAST_INSERT_ID(expr) hands this connection the value the row was given.
-      const [result] = (await knex().raw('UPDATE ?? SET skipped = LAST_INSERT_ID(skipped + 1) WHERE user_id = ?', [NOTIFY_TABLE, userId])) as [
+      const [result] = (await db.raw('UPDATE ?? SET skipped = LAST_INSERT_ID(skipped + 1) WHERE user_id = ?', [NOTIFY_TABLE, userId])) as [
         { affectedRows: number; insertId: number },
       ];
       if (result.affectedRows === 0) return null;
-      const [row] = rawRows<Row>(strapi, await knex().raw(`SELECT skipped, sent_at, ${now()} AS now FROM ?? WHERE user_id = ?`, [NOTIFY_TABLE, userId]));
+      const [row] = rawRows<Row>(strapi, await db.raw(`SELECT skipped, sent_at, ${now()} AS now FROM ?? WHERE user_id = ?`, [NOTIFY_TABLE, userId]));
       return { skipped: Number(result.insertId), remainingMs: row ? left(row) : windowMs };
     }
     const [row] = rawRows<Row>(
       strapi,
-      await knex().raw(`UPDATE ?? SET skipped = skipped + 1 WHERE user_id = ? RETURNING skipped, sent_at, ${now()} AS now`, [NOTIFY_TABLE, userId])
+      await db.raw(`UPDATE ?? SET skipped = skipped + 1 WHERE user_id = ? RETURNING skipped, sent_at, ${now()} AS now`, [NOTIFY_TABLE, userId])
     );
     return row ? { skipped: Number(row.skipped), remainingMs: left(row) } : null;
   };
@@ -96,23 +97,23 @@ export const notifyTable = perStrapi((strapi: Core.Strapi) => {
      * Takes the user's window when the last email is at least `windowMs` old (the caller then sends);
      * otherwise counts one more skipped notification and answers the count.
      */
-    async claim(userId: number, windowMs: number): Promise<NotifyClaim> {
+    async claim(userId: number, windowMs: number, db: Knex = knex()): Promise<NotifyClaim> {
       // Twice at most: the sweep below may delete an old row between two of these statements.
       for (let attempt = 0; ; attempt += 1) {
-        await rows().insert({ user_id: userId, sent_at: 0, skipped: 0 }).onConflict('user_id').ignore();
+        await db(NOTIFY_TABLE).insert({ user_id: userId, sent_at: 0, skipped: 0 }).onConflict('user_id').ignore();
         type Row = { sent_at: Numeric };
         const update = `UPDATE ?? SET sent_at = ${now()}, skipped = 0 WHERE user_id = ? AND sent_at <= ${now()} - ?`;
         if (mysql()) {
-          const [result] = (await knex().raw(update, [NOTIFY_TABLE, userId, windowMs])) as [{ affectedRows: number }];
+          const [result] = (await db.raw(update, [NOTIFY_TABLE, userId, windowMs])) as [{ affectedRows: number }];
           if (result.affectedRows > 0) {
-            const row = (await rows().select('sent_at').where('user_id', userId).first()) as Row;
+            const row = (await db(NOTIFY_TABLE).select('sent_at').where('user_id', userId).first()) as Row;
             return { claimed: true, sentAt: Number(row.sent_at) };
           }
         } else {
-          const [row] = rawRows<Row>(strapi, await knex().raw(`${update} RETURNING sent_at`, [NOTIFY_TABLE, userId, windowMs]));
+          const [row] = rawRows<Row>(strapi, await db.raw(`${update} RETURNING sent_at`, [NOTIFY_TABLE, userId, windowMs]));
           if (row) return { claimed: true, sentAt: Number(row.sent_at) };
         }
-        const counted = await countSkipped(userId, windowMs);
+        const counted = await countSkipped(db, userId, windowMs);
         if (counted || attempt > 0) return { claimed: false, skipped: counted?.skipped ?? 1, remainingMs: counted?.remainingMs ?? windowMs };
       }
     },

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
 import { dbNowMs } from './db-clock';
 import { dialectOf, perStrapi, rawRows } from './sql';
 import { ensureOwnTable } from './own-table';
@@ -168,6 +169,15 @@ export const outboxTable = perStrapi((strapi: Core.Strapi) => {
           window_sent_at: windowSentAt,
           ...(attempted ? { attempts: knex().raw('attempts + 1') } : {}),
         });
+    },
+
+    /**
+     * Records on a leased row the user's window it holds (`db`: the transaction that claimed it), so an
+     * instance that takes the row over after a crash sends it in that window instead of finding the
+     * window taken by the notification itself.
+     */
+    async holdWindow(db: Knex, id: number, owner: string, userId: number, windowSentAt: number) {
+      await db(OUTBOX_TABLE).where({ id, lease_owner: owner }).update({ user_id: userId, window_sent_at: windowSentAt });
     },
 
     /** Leases this instance holds but is not working on: free for any instance at once (a clean stop). */

@@ -149,7 +149,13 @@ const outboxService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
     let windowSentAt = row.windowSentAt;
     if (windowSentAt === null) {
-      const claim = await windows.claim(user.id, settings.notifyEveryMinutes * 60_000);
+      // The claim and its record on the row in one transaction: a crash right after leaves neither, so
+      // the instance that takes the row over claims the window again rather than finding it taken.
+      const claim = await strapi.db.connection.transaction(async (trx) => {
+        const claimed = await windows.claim(user.id, settings.notifyEveryMinutes * 60_000, trx);
+        if (claimed.claimed) await table.holdWindow(trx, row.id, owner, user.id, claimed.sentAt);
+        return claimed;
+      });
       if (!claim.claimed) return done('rate-limited', { skipped: claim.skipped, retryAfterMs: Math.max(1000, claim.remainingMs) });
       windowSentAt = claim.sentAt;
     }
