@@ -57,6 +57,22 @@ afterEach(async () => {
 });
 
 describe('the outbox', () => {
+  it('claims no window for a row whose lease another instance holds by the time it sends: the claim is undone with the transaction', async () => {
+    const user = await createSiteUser(app.strapi, { username: 'leaselost' });
+    await turnOn();
+    type Row = { id: number };
+    const service = outbox() as Outbox & { accept(message: object): Promise<Row>; deliverNow(row: Row): Promise<unknown> };
+    const row = await service.accept({ emailTo: user.email, title: 'Lease lost', body: '' });
+    // Its lease ran out and another instance took it over meanwhile.
+    await app.strapi.db.connection(OUTBOX_TABLE).where({ id: row.id }).update({ lease_owner: 'another-instance' });
+    await expect(service.deliverNow(row)).rejects.toThrow('no longer leased to this instance');
+    const window = await app.strapi.db.connection(NOTIFY_TABLE).where({ user_id: user.id }).first();
+    expect(Number(window?.sent_at ?? 0)).toBe(0);
+    expect(await mailTo(user.email)).toHaveLength(0);
+    // The other instance, sending it, finds the window free.
+    expect((await rows())[0]).toMatchObject({ lease_owner: 'another-instance', window_sent_at: null });
+  });
+
   it('keeps a notification whose send failed for now, retries it with back-off, and sends it once the provider is back', async () => {
     const user = await createSiteUser(app.strapi, { username: 'retryrose' });
     await turnOn();

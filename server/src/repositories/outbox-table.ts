@@ -174,10 +174,11 @@ export const outboxTable = perStrapi((strapi: Core.Strapi) => {
     /**
      * Records on a leased row the user's window it holds (`db`: the transaction that claimed it), so an
      * instance that takes the row over after a crash sends it in that window instead of finding the
-     * window taken by the notification itself.
+     * window taken by the notification itself. False when the row is no longer leased to `owner`.
      */
-    async holdWindow(db: Knex, id: number, owner: string, userId: number, windowSentAt: number) {
-      await db(OUTBOX_TABLE).where({ id, lease_owner: owner }).update({ user_id: userId, window_sent_at: windowSentAt });
+    async holdWindow(db: Knex, id: number, owner: string, userId: number, windowSentAt: number): Promise<boolean> {
+      const updated = await db(OUTBOX_TABLE).where({ id, lease_owner: owner }).update({ user_id: userId, window_sent_at: windowSentAt });
+      return Number(updated) > 0;
     },
 
     /** Leases this instance holds but is not working on: free for any instance at once (a clean stop). */

@@ -153,7 +153,10 @@ const outboxService = ({ strapi }: { strapi: Core.Strapi }) => {
       // the instance that takes the row over claims the window again rather than finding it taken.
       const claim = await strapi.db.connection.transaction(async (trx) => {
         const claimed = await windows.claim(user.id, settings.notifyEveryMinutes * 60_000, trx);
-        if (claimed.claimed) await table.holdWindow(trx, row.id, owner, user.id, claimed.sentAt);
+        // A lease lost meanwhile (another instance has the row): the claim is undone with the transaction.
+        if (claimed.claimed && !(await table.holdWindow(trx, row.id, owner, user.id, claimed.sentAt))) {
+          throw new Error('the notification is no longer leased to this instance');
+        }
         return claimed;
       });
       if (!claim.claimed) return done('rate-limited', { skipped: claim.skipped, retryAfterMs: Math.max(1000, claim.remainingMs) });
